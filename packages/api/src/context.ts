@@ -1,0 +1,43 @@
+import type { RequestMeta } from "@rekey/auth";
+import { parseCookie } from "cookie";
+import { clientIp } from "./client-ip";
+import { LOCALE_COOKIE, localeFromAcceptLanguage, parseLocale } from "./locale";
+import type { Runtime } from "./runtime";
+
+export type Transport = "web" | "rest";
+
+export const SESSION_COOKIE = "rekey_session";
+/** With https the `__Host-` prefix pins the cookie to this host and path `/`, Secure only. */
+export const SECURE_SESSION_COOKIE = "__Host-rekey_session";
+
+export interface ApiContext {
+  runtime: Runtime;
+  meta: RequestMeta;
+  transport: Transport;
+  /** The raw session token from the cookie (web) or the bearer header (REST), not yet checked. */
+  sessionToken: string | null;
+  /** Response headers the procedures may add to (Set-Cookie). */
+  resHeaders: Headers;
+}
+
+export function sessionCookieName(runtime: Runtime): string {
+  return runtime.config.appUrl.startsWith("https:") ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
+
+export function createContext(runtime: Runtime, req: Request, resHeaders: Headers, transport: Transport): ApiContext {
+  const cookies = parseCookie(req.headers.get("cookie") ?? "");
+  const acceptLanguage = localeFromAcceptLanguage(req.headers.get("accept-language"));
+  const locale = transport === "web" ? (parseLocale(cookies[LOCALE_COOKIE]) ?? "zh-CN") : acceptLanguage;
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? null;
+  return {
+    runtime,
+    transport,
+    resHeaders,
+    sessionToken: transport === "web" ? (cookies[sessionCookieName(runtime)] ?? null) : bearer,
+    meta: {
+      ip: clientIp(req.headers, runtime.config.trustProxy),
+      userAgent: req.headers.get("user-agent"),
+      locale,
+    },
+  };
+}

@@ -1,0 +1,6 @@
+export { appRouter, createCaller, type AppRouter } from "./root";
+export { createContext, type ApiContext, type Transport } from "./context";
+export { clientIp, REMOTE_ADDR_HEADER } from "./client-ip";
+export { LOCALE_COOKIE } from "./locale";
+export { describeError } from "./errors";
+export { healthResponse } from "./health";

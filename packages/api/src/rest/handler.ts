@@ -1,0 +1,114 @@
+import { ERROR_CODES, successMessage, type ErrorCode, type Locale } from "@rekey/validators";
+import { createContext } from "../context";
+import { describeError, type Issue } from "../errors";
+import { localeFromAcceptLanguage } from "../locale";
+import { createCaller } from "../root";
+import type { Runtime } from "../runtime";
+import { buildOpenApiDocument } from "./openapi";
+import { REST_ROUTES } from "./routes";
+
+export const REST_PREFIX = "/api/v1";
+export const MAX_BODY_BYTES = 16 * 1024;
+
+interface Envelope {
+  code: number;
+  msg: string;
+  data: unknown;
+}
+
+function json(status: number, body: Envelope | object, headers: Headers = new Headers()): Response {
+  headers.set("content-type", "application/json; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+function failure(code: ErrorCode, locale: Locale, extra: { message?: string; data?: unknown; headers?: Headers } = {}) {
+  const entry = ERROR_CODES[code];
+  const msg = extra.message ?? (locale === "en" ? entry.en : entry.zh);
+  return json(entry.http, { code: entry.code, msg, data: extra.data ?? null }, extra.headers);
+}
+
+class BodyError extends Error {
+  constructor(readonly issue: Issue) {
+    super(issue.message);
+  }
+}
+
+/** Reads at most MAX_BODY_BYTES, counting what arrives rather than trusting Content-Length. */
+async function readJsonBody(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  const tooLarge = new BodyError({ path: "", message: `body larger than ${MAX_BODY_BYTES} bytes` });
+  if (declared > MAX_BODY_BYTES) throw tooLarge;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (req.body) {
+    const reader = req.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge;
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BodyError({ path: "", message: "malformed JSON" });
+  }
+}
+
+/**
+ * The REST adapter: `/api/v1/user/*` with the seed's envelope, statuses and messages, calling the tRPC
+ * procedures through `createCaller` (no second implementation).
+ */
+export async function handleRestRequest(req: Request, runtime: Runtime): Promise<Response> {
+  const locale = localeFromAcceptLanguage(req.headers.get("accept-language"));
+  const path = new URL(req.url).pathname.replace(/\/+$/, "");
+  try {
+    if (path === `${REST_PREFIX}/openapi.json`) {
+      if (req.method !== "GET" && req.method !== "HEAD") return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: "GET" }) });
+      return json(200, buildOpenApiDocument(runtime.config));
+    }
+    const name = path.startsWith(`${REST_PREFIX}/user/`) ? path.slice(`${REST_PREFIX}/user/`.length) : "";
+    const route = Object.hasOwn(REST_ROUTES, name) ? REST_ROUTES[name] : undefined;
+    if (!route) return failure("ROUTE_NOT_FOUND", locale);
+    if (req.method !== route.method) return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: route.method }) });
+
+    let body: unknown = {};
+    if (route.method === "POST") {
+      try {
+        body = await readJsonBody(req);
+      } catch (error) {
+        if (error instanceof BodyError) return failure("PARAM_ERROR", locale, { data: { issues: [error.issue] } });
+        throw error;
+      }
+    }
+    const resHeaders = new Headers();
+    const caller = createCaller(createContext(runtime, req, resHeaders, "rest"));
+    try {
+      const data = await route.call(caller, body);
+      const msg = successMessage(route.message, locale, { minutes: Math.round(runtime.config.resetTtlSeconds / 60) });
+      return json(200, { code: 200, msg, data: data ?? null }, resHeaders);
+    } catch (error) {
+      const described = describeError(error, locale);
+      if (described.code === "INTERNAL") throw error;
+      const headers = new Headers();
+      let data: unknown = null;
+      if (described.retryAfter !== undefined) {
+        headers.set("retry-after", String(described.retryAfter));
+        data = { retry_after: described.retryAfter };
+      }
+      if (described.issues) data = { issues: described.issues };
+      return failure(described.code, locale, { message: described.message, data, headers });
+    }
+  } catch (error) {
+    runtime.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), path }, "REST request failed");
+    return failure("INTERNAL", locale);
+  }
+}

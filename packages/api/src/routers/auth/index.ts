@@ -1,0 +1,8 @@
+import { createTRPCRouter } from "../../trpc";
+import { me } from "./me";
+import { passwordResetRouter } from "./password-reset";
+import { signIn } from "./sign-in";
+import { signOut } from "./sign-out";
+import { signUp } from "./sign-up";
+
+export const authRouter = createTRPCRouter({ passwordReset: passwordResetRouter, signUp, signIn, signOut, me });

@@ -1,0 +1,5 @@
+import { publicUser } from "@rekey/auth";
+import { userOutput } from "@rekey/validators";
+import { protectedProcedure } from "../../trpc";
+
+export const me = protectedProcedure.output(userOutput).query(({ ctx }) => publicUser(ctx.session.user));

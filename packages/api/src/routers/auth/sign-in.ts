@@ -1,0 +1,19 @@
+import { expiryFields, publicUser, signIn as signInService } from "@rekey/auth";
+import { signInInput, signInOutput } from "@rekey/validators";
+import { setSessionCookie } from "../../cookies";
+import { publicProcedure } from "../../trpc";
+
+/** Web: the session goes into an httpOnly cookie. REST: the bearer token is returned. */
+export const signIn = publicProcedure
+  .input(signInInput)
+  .output(signInOutput)
+  .mutation(async ({ ctx, input }) => {
+    const kind = ctx.transport === "web" ? "web" : "api";
+    const session = await signInService(ctx.runtime.deps, input, kind, ctx.meta);
+    if (kind === "web") setSessionCookie(ctx, session);
+    return {
+      token: kind === "api" ? session.token : undefined,
+      user: publicUser(session.user),
+      ...expiryFields(session.expiresAt, ctx.runtime.config.timezone),
+    };
+  });

@@ -1,0 +1,10 @@
+import { signOut as signOutService } from "@rekey/auth";
+import { signOutOutput } from "@rekey/validators";
+import { clearSessionCookie } from "../../cookies";
+import { protectedProcedure } from "../../trpc";
+
+export const signOut = protectedProcedure.output(signOutOutput).mutation(async ({ ctx }) => {
+  await signOutService(ctx.runtime.deps, ctx.session, ctx.meta);
+  if (ctx.transport === "web") clearSessionCookie(ctx);
+  return null;
+});

@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureDemoAccount, systemClock, type AuthDeps, type Clock, type Logger } from "@rekey/auth";
+import { loadConfig, type Config } from "@rekey/config";
+import { openDatabase, type DatabaseHandle } from "@rekey/db";
+import { createLogger } from "./logger";
+
+/** Everything a request or a job needs, built once per process. */
+export interface Runtime {
+  config: Config;
+  database: DatabaseHandle;
+  deps: AuthDeps;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  config?: Config;
+  /** An open database (tests); otherwise opened from the configuration, with migrations applied. */
+  database?: DatabaseHandle;
+  clock?: Clock;
+  logger?: Logger;
+}
+
+/**
+ * AUTH_SECRET, or in the embedded default one generated on first start and kept in the data directory
+ * (readable by the owner only), so links and sessions survive a restart.
+ */
+export function resolveSecret(config: Config): string {
+  if (config.authSecret) return config.authSecret;
+  if (!config.embedded) throw new Error("AUTH_SECRET is required when DATABASE_URL is set");
+  mkdirSync(config.dataDir, { recursive: true });
+  const file = join(config.dataDir, "auth-secret");
+  try {
+    writeFileSync(file, randomBytes(48).toString("base64url"), { flag: "wx", mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+export async function createRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const config = options.config ?? loadConfig();
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const secret = resolveSecret(config);
+  const database =
+    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true }));
+  const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger };
+  return { config, database, deps, logger, close: () => database.close() };
+}
+
+declare global {
+  var __rekeyRuntime: Promise<Runtime> | undefined;
+}
+
+/**
+ * The process-wide runtime. Next gives each route its own copy of every module, so the singleton lives on
+ * `globalThis` (one PGlite per data directory per process), created lazily on first use.
+ */
+export function getRuntime(): Promise<Runtime> {
+  globalThis.__rekeyRuntime ??= createRuntime().catch((error: unknown) => {
+    globalThis.__rekeyRuntime = undefined;
+    throw error;
+  });
+  return globalThis.__rekeyRuntime;
+}
+
+/** Start-up: opens the runtime, and in the embedded default makes sure there is an account to try. */
+export async function bootRuntime(): Promise<{ runtime: Runtime; demo: Awaited<ReturnType<typeof ensureDemoAccount>> }> {
+  const runtime = await getRuntime();
+  const demo = runtime.config.embedded ? await ensureDemoAccount(runtime.deps) : null;
+  runtime.logger.info(
+    {
+      database: runtime.database.driver,
+      dataDir: runtime.config.embedded ? runtime.config.dataDir : undefined,
+      email: runtime.config.email.transport,
+    },
+    "rekey runtime ready",
+  );
+  return { runtime, demo };
+}

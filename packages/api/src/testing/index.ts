@@ -1,0 +1,118 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { Writable } from "node:stream";
+import { loadConfig } from "@rekey/config";
+import type { TestDatabaseTarget } from "@rekey/db/testing";
+import { REMOTE_ADDR_HEADER } from "../client-ip";
+import { createContext, type Transport } from "../context";
+import { createLogger } from "../logger";
+import { createCaller } from "../root";
+import { createRuntime, type Runtime } from "../runtime";
+
+export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+
+/** A clock tests move by hand: expiry is tested by advancing it, never by sleeping. */
+export function fakeClock(start = new Date("2026-01-15T08:00:00.000Z")) {
+  let now = start.getTime();
+  const clock = () => new Date(now);
+  return Object.assign(clock, {
+    advance(seconds: number) {
+      now += seconds * 1000;
+    },
+  });
+}
+export type FakeClock = ReturnType<typeof fakeClock>;
+
+export interface TestRuntime {
+  runtime: Runtime;
+  clock: FakeClock;
+  /** Every log line the runtime wrote, as raw JSON text. */
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A runtime over a fresh database of `target`, with env overrides, a fake clock and captured logs. */
+export async function createTestRuntime(
+  target: TestDatabaseTarget,
+  env: Record<string, string> = {},
+  options: { clock?: FakeClock } = {},
+): Promise<TestRuntime> {
+  const database = await target.create();
+  const clock = options.clock ?? fakeClock();
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString());
+      callback();
+    },
+  });
+  const config = loadConfig({ AUTH_SECRET: TEST_SECRET, APP_URL: "http://rekey.test", LOG_LEVEL: "debug", ...env });
+  const runtime = await createRuntime({ config, database, clock, logger: createLogger("debug", sink) });
+  return { runtime, clock, logs, close: () => runtime.close() };
+}
+
+export interface CallerOptions {
+  transport?: Transport;
+  ip?: string;
+  headers?: Record<string, string>;
+}
+
+/** A tRPC caller with the context a real request would build (IP, user agent, cookies or bearer). */
+export function callerFor(runtime: Runtime, options: CallerOptions = {}) {
+  const headers = new Headers(options.headers);
+  headers.set(REMOTE_ADDR_HEADER, options.ip ?? "192.0.2.10");
+  const resHeaders = new Headers();
+  const req = new Request("http://rekey.test/api/trpc", { headers });
+  const caller = createCaller(createContext(runtime, req, resHeaders, options.transport ?? "web"));
+  return Object.assign(caller, { resHeaders });
+}
+
+export interface TestServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a fetch-style handler over real HTTP on 127.0.0.1, setting the peer-address header from the
+ * socket the way the app's server does.
+ */
+export async function serveFetch(handler: (req: Request) => Promise<Response>): Promise<TestServer> {
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      }
+      headers.set(REMOTE_ADDR_HEADER, req.socket.remoteAddress ?? "");
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const request = new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
+        method: req.method,
+        headers,
+        body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
+        duplex: "half",
+      } as RequestInit);
+      const response = await handler(request);
+      const outgoing: Record<string, string | string[]> = {};
+      response.headers.forEach((value, key) => {
+        if (key !== "set-cookie") outgoing[key] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) outgoing["set-cookie"] = cookies;
+      res.writeHead(response.status, outgoing);
+      res.end(Buffer.from(await response.arrayBuffer()));
+    })().catch((error: unknown) => {
+      res.writeHead(599);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,32 @@
+import type { Config } from "@rekey/config";
+import type { Database } from "@rekey/db";
+import type { Locale } from "@rekey/validators";
+import type { Clock } from "./time";
+
+export interface Logger {
+  debug(fields: object, message?: string): void;
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+/** What every service needs, injected by the caller (the API runtime, a job, a test). */
+export interface AuthDeps {
+  db: Database;
+  config: Config;
+  /** AUTH_SECRET, resolved (generated in the embedded default). Keys the reset-token HMAC. */
+  secret: string;
+  clock: Clock;
+  logger: Logger;
+  /** Told the ids of outbox rows once they are committed, so delivery can start at once. Must not throw. */
+  onOutbox?: (ids: string[]) => void;
+}
+
+/** Who is asking: worked out once per request by the API layer. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+  locale: Locale;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

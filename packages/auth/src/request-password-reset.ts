@@ -1,0 +1,58 @@
+import { emailOutbox } from "@rekey/db";
+import { audit } from "./audit";
+import type { AuthDeps, RequestMeta } from "./deps";
+import { AuthError } from "./errors";
+import { enforceLimit, hitLimit } from "./rate-limit";
+import { findUserByEmail } from "./users";
+
+export interface RequestPasswordResetResult {
+  expiresAt: Date;
+}
+
+/**
+ * Accepts a reset request for a normalised email address and queues the email job.
+ *
+ * The work done here is the same whether or not the address has an account (the job resolves it), so
+ * status, body and timing do not tell them apart. Only `revealUnknownEmail` looks the account up here.
+ * Past the per-address limit the answer stays the same but nothing is queued: nobody can flood an inbox.
+ */
+export async function requestPasswordReset(
+  deps: AuthDeps,
+  input: { email: string },
+  meta: RequestMeta,
+): Promise<RequestPasswordResetResult> {
+  const { config, db } = deps;
+  await enforceLimit(deps, meta, "reset_ip", meta.ip ?? "unknown");
+  const now = deps.clock();
+  const expiresAt = new Date(now.getTime() + config.resetTtlSeconds * 1000);
+
+  if (config.revealUnknownEmail && !(await findUserByEmail(db, input.email))) {
+    await audit(db, now, meta, { event: "password_reset.request_refused", reason: "unknown_email", subject: input.email });
+    throw new AuthError("EMAIL_NOT_REGISTERED");
+  }
+
+  const perAddress = await hitLimit(deps, "reset_email", input.email);
+  if (perAddress.limited) {
+    await audit(db, now, meta, { event: "rate_limit.hit", reason: "reset_email", subject: input.email });
+    return { expiresAt };
+  }
+
+  const id = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(emailOutbox)
+      .values({
+        kind: "password_reset",
+        recipient: input.email,
+        locale: meta.locale,
+        payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: now.toISOString() },
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: emailOutbox.id });
+    await audit(tx, now, meta, { event: "password_reset.requested", subject: input.email, details: { outboxId: row!.id } });
+    return row!.id;
+  });
+  deps.onOutbox?.([id]);
+  return { expiresAt };
+}

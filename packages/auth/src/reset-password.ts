@@ -1,0 +1,74 @@
+import { and, emailOutbox, eq, gt, isNull, passwordResetTokens, sessions, users } from "@rekey/db";
+import { audit } from "./audit";
+import type { AuthDeps, RequestMeta } from "./deps";
+import { AuthError } from "./errors";
+import { assertPasswordAcceptable, hashPassword } from "./password";
+import { enforceLimit } from "./rate-limit";
+import { resolveResetToken } from "./reset-token";
+
+/**
+ * Sets a new password with a reset token. In one transaction: consumes the token (exactly one of any
+ * number of concurrent calls wins), stores the new hash, revokes every other token of the user, ends
+ * every session (web and API) and queues the "password changed" email.
+ */
+export async function resetPassword(
+  deps: AuthDeps,
+  input: { token: string; new_password: string },
+  meta: RequestMeta,
+): Promise<void> {
+  const { db, config } = deps;
+  await enforceLimit(deps, meta, "token_ip", meta.ip ?? "unknown");
+  const event = "password_reset.reset_failed";
+  const { token, user } = await resolveResetToken(deps, input.token, meta, event);
+  try {
+    await assertPasswordAcceptable(input.new_password, { minLength: config.passwordMinLength, currentHash: user.passwordHash });
+  } catch (error) {
+    if (error instanceof AuthError) await audit(db, deps.clock(), meta, { event, reason: error.code, userId: user.id });
+    throw error;
+  }
+  // Hashing takes tens of milliseconds on the thread pool: do it before the transaction holds locks.
+  const passwordHash = await hashPassword(input.new_password);
+
+  const outboxId = await db.transaction(async (tx) => {
+    const now = deps.clock();
+    // The conditional update is the race point: only one caller sees its row come back.
+    const [consumed] = await tx
+      .update(passwordResetTokens)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(passwordResetTokens.id, token.id),
+          isNull(passwordResetTokens.usedAt),
+          isNull(passwordResetTokens.revokedAt),
+          gt(passwordResetTokens.expiresAt, now),
+        ),
+      )
+      .returning({ id: passwordResetTokens.id });
+    if (!consumed) throw new AuthError(token.expiresAt.getTime() <= now.getTime() ? "TOKEN_EXPIRED" : "TOKEN_INVALID");
+
+    const [locked] = await tx.select().from(users).where(eq(users.id, user.id)).for("update");
+    if (!locked || locked.status !== "active") throw new AuthError("USER_NOT_FOUND");
+    await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));
+    await tx
+      .update(passwordResetTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt), isNull(passwordResetTokens.revokedAt)));
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    const [row] = await tx
+      .insert(emailOutbox)
+      .values({
+        kind: "password_changed",
+        recipient: locked.email,
+        userId: user.id,
+        locale: meta.locale,
+        payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: now.toISOString() },
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: emailOutbox.id });
+    await audit(tx, now, meta, { event: "password_reset.completed", userId: user.id, details: { tokenId: token.id } });
+    return row!.id;
+  });
+  deps.onOutbox?.([outboxId]);
+}

@@ -1,0 +1,63 @@
+import { z } from "zod";
+
+/** Passwords: the hard ceiling is fixed; the floor comes from configuration (`PASSWORD_MIN_LENGTH`). */
+export const PASSWORD_MAX_LENGTH = 128;
+/** RFC 5321 caps an address at 254 characters. */
+export const EMAIL_MAX_LENGTH = 254;
+
+const email = z
+  .string()
+  .trim()
+  .max(EMAIL_MAX_LENGTH)
+  .pipe(z.email())
+  .transform((value) => value.toLowerCase());
+
+/** Password fields are checked for type and a sane size here; the rules (length, blocklist, reuse) run in the service. */
+const password = z.string().max(1024);
+/** Tokens are checked for type here; a malformed token is a TOKEN_INVALID answer, not a parameter error. */
+const token = z.string().max(1024);
+const captcha = z.string().max(8192).optional();
+
+export const requestPasswordResetInput = z.object({ email, captcha });
+export const verifyResetTokenInput = z.object({ token });
+export const resetPasswordInput = z.object({ token, new_password: password });
+
+export const username = z
+  .string()
+  .trim()
+  .min(3)
+  .max(32)
+  .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.' and '-' only");
+
+export const signUpInput = z.object({ email, username, password });
+export const signInInput = z.object({ account: z.string().trim().min(1).max(EMAIL_MAX_LENGTH), password });
+
+const expiry = {
+  /** Wall-clock time in `APP_TIMEZONE`, `YYYY-MM-DD HH:mm:ss` (the seed's format). */
+  expire_time: z.string(),
+  /** The same instant, ISO-8601 with offset. */
+  expire_at: z.string(),
+};
+
+export const requestPasswordResetOutput = z.object({ ...expiry });
+export const verifyResetTokenOutput = z.object({
+  email: z.string(),
+  username: z.string(),
+  valid: z.literal(true),
+  ...expiry,
+});
+export const resetPasswordOutput = z.null();
+export const userOutput = z.object({ id: z.string(), email: z.string(), username: z.string() });
+export const signInOutput = z.object({
+  /** Bearer token; present only for API sessions (web sessions live in an httpOnly cookie). */
+  token: z.string().optional(),
+  user: userOutput,
+  ...expiry,
+});
+export const signOutOutput = z.null();
+
+export type RequestPasswordResetInput = z.input<typeof requestPasswordResetInput>;
+export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
+export type SignUpInput = z.input<typeof signUpInput>;
+export type SignInInput = z.input<typeof signInInput>;
+export type UserOutput = z.infer<typeof userOutput>;
