@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { ensureDemoAccount, systemClock, type AuthDeps, type Clock, type Logger } from "@rekey/auth";
 import { loadConfig, type Config } from "@rekey/config";
 import { openDatabase, type DatabaseHandle } from "@rekey/db";
+import type { Transport } from "@rekey/email";
+import { createJobs, type Jobs, type WorkerOptions } from "@rekey/jobs";
 import { createLogger } from "./logger";
 
 /** Everything a request or a job needs, built once per process. */
@@ -11,6 +13,8 @@ export interface Runtime {
   config: Config;
   database: DatabaseHandle;
   deps: AuthDeps;
+  /** Email delivery: the Inngest client or the embedded worker, and the job dependencies. */
+  jobs: Jobs;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -21,6 +25,9 @@ export interface RuntimeOptions {
   database?: DatabaseHandle;
   clock?: Clock;
   logger?: Logger;
+  /** Overrides the transport chosen from configuration (tests). */
+  transport?: Transport;
+  worker?: WorkerOptions;
 }
 
 /**
@@ -47,7 +54,19 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const database =
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true }));
   const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger };
-  return { config, database, deps, logger, close: () => database.close() };
+  const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
+  deps.onOutbox = jobs.dispatch;
+  return {
+    config,
+    database,
+    deps,
+    jobs,
+    logger,
+    close: async () => {
+      await jobs.worker?.stop();
+      await database.close();
+    },
+  };
 }
 
 declare global {
@@ -70,10 +89,13 @@ export function getRuntime(): Promise<Runtime> {
 export async function bootRuntime(): Promise<{ runtime: Runtime; demo: Awaited<ReturnType<typeof ensureDemoAccount>> }> {
   const runtime = await getRuntime();
   const demo = runtime.config.embedded ? await ensureDemoAccount(runtime.deps) : null;
+  // Started once per process: the runtime itself is a process-wide singleton.
+  runtime.jobs.worker?.start();
   runtime.logger.info(
     {
       database: runtime.database.driver,
       dataDir: runtime.config.embedded ? runtime.config.dataDir : undefined,
+      jobs: runtime.jobs.mode === "inngest" ? "inngest" : "embedded worker",
       email: runtime.config.email.transport,
     },
     "rekey runtime ready",

@@ -18,8 +18,13 @@ export interface AuthDeps {
   secret: string;
   clock: Clock;
   logger: Logger;
-  /** Told the ids of outbox rows once they are committed, so delivery can start at once. Must not throw. */
-  onOutbox?: (ids: string[]) => void;
+  /** Told of outbox rows once they are committed, so delivery can start at once. Must not throw. */
+  onOutbox?: (rows: OutboxNotice[]) => void;
+}
+
+export interface OutboxNotice {
+  id: string;
+  kind: "password_reset" | "password_changed";
 }
 
 /** Who is asking: worked out once per request by the API layer. */

@@ -53,6 +53,6 @@ export async function requestPasswordReset(
     await audit(tx, now, meta, { event: "password_reset.requested", subject: input.email, details: { outboxId: row!.id } });
     return row!.id;
   });
-  deps.onOutbox?.([id]);
+  deps.onOutbox?.([{ id, kind: "password_reset" }]);
   return { expiresAt };
 }

@@ -70,5 +70,5 @@ export async function resetPassword(
     await audit(tx, now, meta, { event: "password_reset.completed", userId: user.id, details: { tokenId: token.id } });
     return row!.id;
   });
-  deps.onOutbox?.([outboxId]);
+  deps.onOutbox?.([{ id: outboxId, kind: "password_changed" }]);
 }

@@ -32,6 +32,17 @@ CREATE TABLE "email_outbox" (
 	"sent_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "mailbox_messages" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"from" text NOT NULL,
+	"to" text NOT NULL,
+	"subject" text NOT NULL,
+	"html" text NOT NULL,
+	"text" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "password_reset_tokens" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"user_id" uuid,
@@ -82,6 +93,8 @@ CREATE INDEX "audit_events_user_at_idx" ON "audit_events" USING btree ("user_id"
 CREATE INDEX "audit_events_event_at_idx" ON "audit_events" USING btree ("event","at");--> statement-breakpoint
 CREATE INDEX "email_outbox_due_idx" ON "email_outbox" USING btree ("next_attempt_at") WHERE "email_outbox"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "email_outbox_created_at_idx" ON "email_outbox" USING btree ("created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "mailbox_messages_idempotency_key_key" ON "mailbox_messages" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE INDEX "mailbox_messages_created_at_idx" ON "mailbox_messages" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "password_reset_tokens_token_hash_key" ON "password_reset_tokens" USING btree ("token_hash");--> statement-breakpoint
 CREATE UNIQUE INDEX "password_reset_tokens_outbox_id_key" ON "password_reset_tokens" USING btree ("outbox_id");--> statement-breakpoint
 CREATE INDEX "password_reset_tokens_live_by_user_idx" ON "password_reset_tokens" USING btree ("user_id","requested_at") WHERE "password_reset_tokens"."used_at" is null and "password_reset_tokens"."revoked_at" is null;--> statement-breakpoint

@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
@@ -25,7 +25,13 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../drizzle", import.meta.url));
+/**
+ * The generated SQL migrations beside this package's sources. `REKEY_MIGRATIONS_DIR` overrides it where
+ * bundling moves this file (the web server sets it).
+ */
+export function migrationsDir(): string {
+  return process.env.REKEY_MIGRATIONS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
+}
 /** Any constant works; it only has to be the same for every instance of this app. */
 const MIGRATION_LOCK_KEY = 7_318_452_019;
 
@@ -44,7 +50,7 @@ export interface OpenOptions {
 
 /** Opens the database, applying pending migrations first when `migrate` is set. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  const migrationsFolder = options.migrationsDir ?? process.env.REKEY_MIGRATIONS_DIR ?? DEFAULT_MIGRATIONS_DIR;
+  const migrationsFolder = options.migrationsDir ?? migrationsDir();
   if (options.url) {
     if (options.migrate) await migrateWithLock(options.url, migrationsFolder);
     const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });

@@ -157,3 +157,25 @@ export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type PasswordResetToken = typeof passwordResetTokens.$inferSelect;
 export type OutboxRow = typeof emailOutbox.$inferSelect;
+
+/**
+ * The local mailbox transport (no RESEND_API_KEY): what would have been sent, shown at /dev/mailbox in the
+ * embedded default. One message per outbox row, so a retried job never files a second copy.
+ */
+export const mailboxMessages = pgTable(
+  "mailbox_messages",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** The idempotency key: the outbox row the message was sent for. */
+    idempotencyKey: text().notNull(),
+    from: text().notNull(),
+    to: text().notNull(),
+    subject: text().notNull(),
+    html: text().notNull(),
+    text: text().notNull(),
+    createdAt: timestamptz().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("mailbox_messages_idempotency_key_key").on(t.idempotencyKey), index("mailbox_messages_created_at_idx").on(t.createdAt)],
+);
+
+export type MailboxMessage = typeof mailboxMessages.$inferSelect;

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { DEFAULT_MIGRATIONS_DIR, openDatabase, type DatabaseHandle } from "./client";
+import { migrationsDir, openDatabase, type DatabaseHandle } from "./client";
 
 /** One database engine the integration suites run against. */
 export interface TestDatabaseTarget {
@@ -33,7 +33,7 @@ let template: Promise<PGlite> | undefined;
 async function pgliteTemplate(): Promise<PGlite> {
   template ??= (async () => {
     const pg = await PGlite.create();
-    await openDatabase({ pglite: pg, migrate: true, migrationsDir: DEFAULT_MIGRATIONS_DIR });
+    await openDatabase({ pglite: pg, migrate: true, migrationsDir: migrationsDir() });
     return pg;
   })();
   return template;

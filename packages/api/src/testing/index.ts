@@ -4,6 +4,8 @@ import { Readable } from "node:stream";
 import { Writable } from "node:stream";
 import { loadConfig } from "@rekey/config";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
+import type { Transport as EmailTransport } from "@rekey/email";
+import type { WorkerOptions } from "@rekey/jobs";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { createContext, type Transport } from "../context";
 import { createLogger } from "../logger";
@@ -36,7 +38,7 @@ export interface TestRuntime {
 export async function createTestRuntime(
   target: TestDatabaseTarget,
   env: Record<string, string> = {},
-  options: { clock?: FakeClock } = {},
+  options: { clock?: FakeClock; transport?: EmailTransport; worker?: WorkerOptions } = {},
 ): Promise<TestRuntime> {
   const database = await target.create();
   const clock = options.clock ?? fakeClock();
@@ -48,7 +50,14 @@ export async function createTestRuntime(
     },
   });
   const config = loadConfig({ AUTH_SECRET: TEST_SECRET, APP_URL: "http://rekey.test", LOG_LEVEL: "debug", ...env });
-  const runtime = await createRuntime({ config, database, clock, logger: createLogger("debug", sink) });
+  const runtime = await createRuntime({
+    config,
+    database,
+    clock,
+    logger: createLogger("debug", sink),
+    transport: options.transport,
+    worker: options.worker,
+  });
   return { runtime, clock, logs, close: () => runtime.close() };
 }
 
