@@ -1,0 +1,73 @@
+import { render } from "@react-email/render";
+import { createElement, type ReactElement } from "react";
+import {
+  PasswordChangedEmail,
+  passwordChangedSubject,
+  type PasswordChangedEmailProps,
+} from "./templates/password-changed";
+import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./templates/password-reset";
+
+/** Every email this package can render, tagged by kind. */
+export type EmailMessage =
+  | { kind: "password_reset"; props: PasswordResetEmailProps }
+  | { kind: "password_changed"; props: PasswordChangedEmailProps };
+
+/** The kinds of email, e.g. for an outbox column. */
+export type EmailKind = EmailMessage["kind"];
+
+/** A rendered email, ready for any transport. */
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/**
+ * Refuses anything but an absolute http(s) URL, so a bad caller can never put `javascript:` or a relative
+ * path behind the button.
+ */
+function assertHttpUrl(value: string, field: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${field} must be an absolute URL`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`${field} must use http or https`);
+  }
+}
+
+function build(message: EmailMessage): { subject: string; element: ReactElement } {
+  switch (message.kind) {
+    case "password_reset":
+      assertHttpUrl(message.props.link, "link");
+      if (!Number.isFinite(message.props.expiresInMinutes) || message.props.expiresInMinutes <= 0) {
+        throw new TypeError("expiresInMinutes must be a positive number");
+      }
+      return {
+        subject: passwordResetSubject(message.props),
+        element: createElement(PasswordResetEmail, message.props),
+      };
+    case "password_changed":
+      assertHttpUrl(message.props.resetUrl, "resetUrl");
+      return {
+        subject: passwordChangedSubject(message.props),
+        element: createElement(PasswordChangedEmail, message.props),
+      };
+    default: {
+      const unknown: never = message;
+      throw new TypeError(`unknown email kind: ${(unknown as { kind?: unknown }).kind}`);
+    }
+  }
+}
+
+/**
+ * Renders one email to its subject, HTML and plain-text bodies (both bodies from the same React tree via
+ * `@react-email/render`). Throws a TypeError for an unknown kind or a link that is not an absolute http(s) URL.
+ */
+export async function renderEmail(message: EmailMessage): Promise<RenderedEmail> {
+  const { subject, element } = build(message);
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return { subject, html, text };
+}

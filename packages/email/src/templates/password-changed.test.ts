@@ -1,0 +1,71 @@
+import { render } from "@react-email/render";
+import { createElement } from "react";
+import { describe, expect, it } from "vitest";
+import { renderEmail } from "../render";
+import { PasswordChangedEmail, type PasswordChangedEmailProps } from "./password-changed";
+
+const resetUrl = "https://rekey.example.com/forgot-password";
+const base: PasswordChangedEmailProps = {
+  appName: "Acme ID",
+  username: "bob",
+  changedAt: "2026-11-02 14:03:27 (Asia/Shanghai)",
+  ip: "203.0.113.42",
+  userAgent: "Mozilla/5.0 TestBrowser/9",
+  resetUrl,
+};
+
+describe("PasswordChangedEmail", () => {
+  it.each([
+    ["zh-CN", "您的 Acme ID 密码已修改", "bob，您好", "请立即重置密码", "联系我们的客服"],
+    ["en", "Your Acme ID password was changed", "Hi bob,", "Reset your password at once", "contact our support"],
+  ] as const)("renders %s: subject, when, where, what to do", async (locale, subject, greeting, act, support) => {
+    const email = await renderEmail({ kind: "password_changed", props: { ...base, locale } });
+    expect(email.subject).toBe(subject);
+    expect(email.html).toContain(`href="${resetUrl}"`);
+    expect(email.text).toContain(resetUrl);
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain(greeting);
+      expect(body).toContain(base.changedAt);
+      expect(body).toContain("203.0.113.42");
+      expect(body).toContain("Mozilla/5.0 TestBrowser/9");
+      expect(body).toContain(act);
+      expect(body).toContain(support);
+    }
+  });
+
+  it("shows 'unknown' for a missing IP or browser and a support address when given", async () => {
+    const email = await renderEmail({
+      kind: "password_changed",
+      props: { ...base, ip: null, userAgent: "", supportEmail: "help@example.com", locale: "en" },
+    });
+    expect(email.text).toMatch(/IP address: unknown/);
+    expect(email.text).toMatch(/Browser: unknown/);
+    expect(email.html).toContain('href="mailto:help@example.com"');
+  });
+
+  it("mentions signed-out sessions only when they were revoked", async () => {
+    const revoked = await renderEmail({ kind: "password_changed", props: { ...base, locale: "en" } });
+    const kept = await renderEmail({
+      kind: "password_changed",
+      props: { ...base, sessionsRevoked: false, locale: "en" },
+    });
+    expect(revoked.text).toContain("signed out");
+    expect(kept.text).not.toContain("signed out");
+  });
+
+  it("escapes hostile values in the HTML", async () => {
+    const email = await renderEmail({
+      kind: "password_changed",
+      props: { ...base, username: "<script>alert(1)</script>", userAgent: '"><img src=x onerror=alert(1)>' },
+    });
+    expect(email.html).not.toContain("<script");
+    expect(email.html).not.toMatch(/<img\b/i);
+    expect(email.html).toContain("&lt;script&gt;");
+  });
+
+  it("renders its PreviewProps", async () => {
+    const html = await render(createElement(PasswordChangedEmail, PasswordChangedEmail.PreviewProps));
+    expect(html).toContain(PasswordChangedEmail.PreviewProps.resetUrl);
+    expect(html).toContain("203.0.113.42");
+  });
+});

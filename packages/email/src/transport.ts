@@ -1,0 +1,32 @@
+/** One email to deliver, already rendered. */
+export interface SendInput {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /**
+   * Stable per logical email (e.g. the outbox row id): a retry with the same key must never produce a second
+   * email. Resend keeps keys for 24 hours and accepts up to 256 characters.
+   */
+  idempotencyKey: string;
+}
+
+/** Outcome of one delivery attempt. Transports never throw for delivery failures; they return this. */
+export type SendResult =
+  | { ok: true; id: string }
+  | {
+      ok: false;
+      /** True when the same call may succeed later (rate limit, 5xx, network, timeout). */
+      retryable: boolean;
+      /** Server-requested wait before the next attempt, when it gave one. */
+      retryAfterSeconds?: number;
+      /** HTTP status, when a response arrived. */
+      status?: number;
+      /** Human-readable reason, safe to log: it never contains credentials. */
+      error: string;
+    };
+
+/** Anything that can deliver a rendered email: Resend, a local mailbox table, a test double. */
+export interface Transport {
+  send(input: SendInput): Promise<SendResult>;
+}
