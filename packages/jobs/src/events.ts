@@ -1,0 +1,13 @@
+import { eventType } from "inngest";
+import { z } from "zod";
+
+/** Events carry the outbox row's id only: never an address, a token or a link. */
+const outboxRef = z.object({ outboxId: z.uuid() });
+
+export const passwordResetRequested = eventType("auth/password-reset.requested", { schema: outboxRef });
+export const passwordChanged = eventType("auth/password.changed", { schema: outboxRef });
+
+export const EVENT_FOR_KIND = {
+  password_reset: passwordResetRequested,
+  password_changed: passwordChanged,
+} as const;

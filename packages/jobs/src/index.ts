@@ -1,0 +1,11 @@
+export { createInngest } from "./client";
+export { deliverOutboxRow, type DeliveryOutcome, type JobDeps } from "./deliver";
+export { dispatchToInngest } from "./dispatch";
+export { EVENT_FOR_KIND, passwordChanged, passwordResetRequested } from "./events";
+export { createFunctions } from "./functions";
+export { createMailboxTransport } from "./mailbox-transport";
+export { markDead } from "./outbox";
+export { purgeExpired } from "./purge";
+export { createJobs, type Jobs } from "./setup";
+export { directStep, PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from "./step";
+export { EmbeddedWorker, type WorkerOptions } from "./worker";

@@ -1,0 +1,51 @@
+import type { AuthDeps, OutboxNotice } from "@rekey/auth";
+import { createResendTransport, type Transport } from "@rekey/email";
+import type { Inngest } from "inngest";
+import { createInngest } from "./client";
+import type { JobDeps } from "./deliver";
+import { dispatchToInngest } from "./dispatch";
+import { createMailboxTransport } from "./mailbox-transport";
+import { EmbeddedWorker, type WorkerOptions } from "./worker";
+
+export interface Jobs {
+  mode: "inngest" | "embedded";
+  deps: JobDeps;
+  /** Present in Inngest mode: the client the serve route and `dispatch` use. */
+  inngest?: Inngest;
+  /** Present in embedded mode: the in-process worker (started by the server process, not here). */
+  worker?: EmbeddedWorker;
+  /** Hands freshly committed outbox rows to delivery. Never throws and never blocks the request for long. */
+  dispatch(rows: OutboxNotice[]): void;
+}
+
+export function createTransport(auth: AuthDeps): Transport {
+  const { email } = auth.config;
+  if (email.transport === "resend" && email.resendApiKey) {
+    return createResendTransport({ apiKey: email.resendApiKey, baseUrl: email.resendBaseUrl, from: email.from });
+  }
+  return createMailboxTransport(auth.db, email.from);
+}
+
+/**
+ * Wires delivery for a process: Inngest mode when any INNGEST_* variable is set, otherwise the embedded
+ * worker. Either way the same job body runs.
+ */
+export function createJobs(auth: AuthDeps, options: { transport?: Transport; worker?: WorkerOptions } = {}): Jobs {
+  const deps: JobDeps = { auth, transport: options.transport ?? createTransport(auth) };
+  if (auth.config.inngest.enabled) {
+    const inngest = createInngest(auth.config);
+    return {
+      mode: "inngest",
+      deps,
+      inngest,
+      dispatch(rows) {
+        // A failed or slow send leaves the row pending: the sweeper re-sends its event.
+        dispatchToInngest(inngest, rows).catch((error: unknown) =>
+          auth.logger.warn({ rows: rows.map((r) => r.id), err: String(error) }, "event not sent; the outbox sweeper will retry"),
+        );
+      },
+    };
+  }
+  const worker = new EmbeddedWorker(deps, options.worker);
+  return { mode: "embedded", deps, worker, dispatch: () => worker.wake() };
+}
