@@ -4,3 +4,4 @@ export { clientIp, REMOTE_ADDR_HEADER } from "./client-ip";
 export { LOCALE_COOKIE } from "./locale";
 export { describeError } from "./errors";
 export { healthResponse } from "./health";
+export { listMailbox } from "./mailbox";

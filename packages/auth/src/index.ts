@@ -16,3 +16,4 @@ export * from "./time";
 export * from "./tokens";
 export * from "./users";
 export * from "./verify-reset-token";
+export * from "./captcha";

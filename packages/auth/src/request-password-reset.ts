@@ -1,5 +1,6 @@
 import { emailOutbox } from "@rekey/db";
 import { audit } from "./audit";
+import { verifyCaptcha } from "./captcha";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 import { enforceLimit, hitLimit } from "./rate-limit";
@@ -10,6 +11,12 @@ export interface RequestPasswordResetResult {
 }
 
 /**
+ * `required`: a valid captcha solution must come with the request. `adaptive`: only once the client IP is
+ * past the `captcha_soft` limit. `off`: never.
+ */
+export type CaptchaPolicy = "required" | "adaptive" | "off";
+
+/**
  * Accepts a reset request for a normalised email address and queues the email job.
  *
  * The work done here is the same whether or not the address has an account (the job resolves it), so
@@ -18,11 +25,18 @@ export interface RequestPasswordResetResult {
  */
 export async function requestPasswordReset(
   deps: AuthDeps,
-  input: { email: string },
+  input: { email: string; captcha?: string },
   meta: RequestMeta,
+  captchaPolicy: CaptchaPolicy = "off",
 ): Promise<RequestPasswordResetResult> {
   const { config, db } = deps;
   await enforceLimit(deps, meta, "reset_ip", meta.ip ?? "unknown");
+  const needsCaptcha =
+    captchaPolicy === "required" || (captchaPolicy === "adaptive" && (await hitLimit(deps, "captcha_soft", meta.ip ?? "unknown")).limited);
+  if (needsCaptcha && !(await verifyCaptcha(deps, input.captcha))) {
+    await audit(db, deps.clock(), meta, { event: "password_reset.request_refused", reason: input.captcha ? "captcha_invalid" : "captcha_missing", subject: input.email });
+    throw new AuthError("CAPTCHA_REQUIRED");
+  }
   const now = deps.clock();
   const expiresAt = new Date(now.getTime() + config.resetTtlSeconds * 1000);
 

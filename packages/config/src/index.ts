@@ -11,6 +11,8 @@ export const RATE_LIMIT_DEFAULTS = {
   signin_account: { max: 5, windowSeconds: 15 * 60 },
   /** Sign-ups per client IP. */
   signup_ip: { max: 20, windowSeconds: 60 * 60 },
+  /** CAPTCHA=adaptive: REST reset requests per IP before a captcha is required. */
+  captcha_soft: { max: 3, windowSeconds: 15 * 60 },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMIT_DEFAULTS;

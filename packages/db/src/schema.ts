@@ -179,3 +179,14 @@ export const mailboxMessages = pgTable(
 );
 
 export type MailboxMessage = typeof mailboxMessages.$inferSelect;
+
+/** Captcha solutions already accepted: each is good for one request only. Purged after expiry. */
+export const usedCaptchas = pgTable(
+  "used_captchas",
+  {
+    /** The challenge's signature, unique per issued challenge. */
+    signature: text().primaryKey(),
+    expiresAt: timestamptz().notNull(),
+  },
+  (t) => [index("used_captchas_expires_at_idx").on(t.expiresAt)],
+);

@@ -1,5 +1,5 @@
 import type { AuthDeps } from "@rekey/auth";
-import { and, auditEvents, emailOutbox, inArray, lt, mailboxMessages, passwordResetTokens, rateLimits } from "@rekey/db";
+import { and, auditEvents, emailOutbox, inArray, lt, mailboxMessages, passwordResetTokens, rateLimits, usedCaptchas } from "@rekey/db";
 
 const DAY = 86_400_000;
 
@@ -24,8 +24,9 @@ export async function purgeExpired(deps: AuthDeps): Promise<Record<string, numbe
     .returning({ id: emailOutbox.id });
   const mailbox = await db.delete(mailboxMessages).where(lt(mailboxMessages.createdAt, before(RETENTION.mailboxDays))).returning({ id: mailboxMessages.id });
   const limits = await db.delete(rateLimits).where(lt(rateLimits.windowEndsAt, new Date(now))).returning({ key: rateLimits.key });
+  const captchas = await db.delete(usedCaptchas).where(lt(usedCaptchas.expiresAt, new Date(now))).returning({ s: usedCaptchas.signature });
   const audits = await db.delete(auditEvents).where(lt(auditEvents.at, before(RETENTION.auditDays))).returning({ id: auditEvents.id });
-  const counts = { tokens: tokens.length, outbox: outbox.length, mailbox: mailbox.length, rateLimits: limits.length, audit: audits.length };
+  const counts = { tokens: tokens.length, outbox: outbox.length, mailbox: mailbox.length, rateLimits: limits.length, captchas: captchas.length, audit: audits.length };
   deps.logger.info(counts, "purged expired rows");
   return counts;
 }

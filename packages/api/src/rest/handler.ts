@@ -1,3 +1,4 @@
+import { createCaptchaChallenge } from "@rekey/auth";
 import { ERROR_CODES, successMessage, type ErrorCode, type Locale } from "@rekey/validators";
 import { createContext } from "../context";
 import { describeError, type Issue } from "../errors";
@@ -9,6 +10,8 @@ import { REST_ROUTES } from "./routes";
 
 export const REST_PREFIX = "/api/v1";
 export const MAX_BODY_BYTES = 16 * 1024;
+/** ALTCHA challenges for the forgot-password form and for REST clients asked for a captcha. */
+export const CAPTCHA_CHALLENGE_PATH = `${REST_PREFIX}/captcha/challenge`;
 
 interface Envelope {
   code: number;
@@ -75,6 +78,10 @@ export async function handleRestRequest(req: Request, runtime: Runtime): Promise
       if (req.method !== "GET" && req.method !== "HEAD") return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: "GET" }) });
       return json(200, buildOpenApiDocument(runtime.config));
     }
+    if (path === CAPTCHA_CHALLENGE_PATH) {
+      if (req.method !== "GET") return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: "GET" }) });
+      return json(200, await createCaptchaChallenge(runtime.deps));
+    }
     const name = path.startsWith(`${REST_PREFIX}/user/`) ? path.slice(`${REST_PREFIX}/user/`.length) : "";
     const route = Object.hasOwn(REST_ROUTES, name) ? REST_ROUTES[name] : undefined;
     if (!route) return failure("ROUTE_NOT_FOUND", locale);
@@ -105,6 +112,7 @@ export async function handleRestRequest(req: Request, runtime: Runtime): Promise
         data = { retry_after: described.retryAfter };
       }
       if (described.issues) data = { issues: described.issues };
+      if (described.code === "CAPTCHA_REQUIRED") data = { challenge_url: `${runtime.config.appUrl}${CAPTCHA_CHALLENGE_PATH}` };
       return failure(described.code, locale, { message: described.message, data, headers });
     }
   } catch (error) {

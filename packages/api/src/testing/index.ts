@@ -2,7 +2,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { Writable } from "node:stream";
+import { createCaptchaChallenge } from "@rekey/auth";
 import { loadConfig } from "@rekey/config";
+import { solveChallenge } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
 import type { Transport as EmailTransport } from "@rekey/email";
 import type { WorkerOptions } from "@rekey/jobs";
@@ -74,7 +77,11 @@ export function callerFor(runtime: Runtime, options: CallerOptions = {}) {
   const resHeaders = new Headers();
   const req = new Request("http://rekey.test/api/trpc", { headers });
   const caller = createCaller(createContext(runtime, req, resHeaders, options.transport ?? "web"));
-  return Object.assign(caller, { resHeaders });
+  // The caller is a tRPC proxy that answers every property with a procedure path (and shares one target
+  // function between all callers), so `Object.assign` cannot add a property to it: wrap it instead.
+  return new Proxy(caller, {
+    get: (target, key, receiver) => (key === "resHeaders" ? resHeaders : Reflect.get(target, key, receiver)),
+  }) as typeof caller & { resHeaders: Headers };
 }
 
 export interface TestServer {
@@ -124,4 +131,12 @@ export async function serveFetch(handler: (req: Request) => Promise<Response>): 
       server.close(() => resolve());
     }),
   };
+}
+
+/** Solves a fresh captcha challenge the way the widget does and returns the payload it would submit. */
+export async function solvedCaptcha(runtime: Runtime): Promise<string> {
+  const challenge = await createCaptchaChallenge(runtime.deps);
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error("captcha challenge not solved");
+  return Buffer.from(JSON.stringify({ challenge, solution })).toString("base64");
 }

@@ -6,6 +6,9 @@ export const request = publicProcedure
   .input(requestPasswordResetInput)
   .output(requestPasswordResetOutput)
   .mutation(async ({ ctx, input }) => {
-    const { expiresAt } = await requestPasswordReset(ctx.runtime.deps, { email: input.email }, ctx.meta);
+    const { captcha } = ctx.runtime.config;
+    // The web form always carries a captcha; REST clients follow CAPTCHA (adaptive: after a soft limit).
+    const policy = captcha === "off" ? "off" : ctx.transport === "web" || captcha === "always" ? "required" : "adaptive";
+    const { expiresAt } = await requestPasswordReset(ctx.runtime.deps, input, ctx.meta, policy);
     return expiryFields(expiresAt, ctx.runtime.config.timezone);
   });
