@@ -1,6 +1,6 @@
 import type { Locale } from "@rekey/validators";
 
-export const LOCALE_COOKIE = "rekey_locale";
+export { LOCALE_COOKIE } from "@rekey/validators";
 
 /** `en…` as the first preference means English; everything else gets the seed's Chinese. */
 export function localeFromAcceptLanguage(header: string | null): Locale {

@@ -1,0 +1,57 @@
+import { listMailbox } from "@rekey/api";
+import { getRuntime } from "@rekey/api/runtime";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Fragment, type ReactNode } from "react";
+import { translate } from "~/i18n/messages";
+import { getLocale } from "~/i18n/server";
+
+export const metadata: Metadata = { title: "Mailbox", robots: { index: false } };
+
+/** Plain text with its http(s) links made clickable (React escapes everything else). */
+function linkify(text: string): ReactNode[] {
+  return text.split(/(https?:\/\/[^\s<>"')\]]+)/g).map((part, i) =>
+    /^https?:\/\//.test(part) ? (
+      <a key={i} href={part}>
+        {part}
+      </a>
+    ) : (
+      <Fragment key={i}>{part}</Fragment>
+    ),
+  );
+}
+
+/** What the mailbox transport kept, newest first. Served only where configuration allows (embedded default). */
+export default async function MailboxPage() {
+  const runtime = await getRuntime();
+  const messages = await listMailbox(runtime);
+  if (!messages) notFound();
+  const locale = await getLocale();
+  const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
+  return (
+    <section className="card wide">
+      <h1>{t("mailbox.title")}</h1>
+      <p className="hint">{t("mailbox.note")}</p>
+      {messages.length === 0 ? <p>{t("mailbox.empty")}</p> : null}
+      {messages.map((message) => (
+        <article key={message.id} className="mail" aria-labelledby={`mail-${message.id}`}>
+          <h2 id={`mail-${message.id}`}>{message.subject}</h2>
+          <p className="mail-meta">
+            {t("mailbox.to")}: {message.to} · <time dateTime={message.createdAt.toISOString()}>{message.createdAt.toISOString()}</time>
+          </p>
+          <h3>{t("mailbox.text")}</h3>
+          <pre className="mail-text">{linkify(message.text)}</pre>
+          <details>
+            <summary>{t("mailbox.html")}</summary>
+            {/* Rendered without scripts or same-origin rights; links open in the top window. */}
+            <iframe
+              title={`${t("mailbox.html")}: ${message.subject}`}
+              sandbox="allow-popups allow-top-navigation-by-user-activation"
+              srcDoc={message.html.replace("<head>", '<head><base target="_top">')}
+            />
+          </details>
+        </article>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,185 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, type FormEvent } from "react";
+import { domainCode, errorText } from "~/components/errors";
+import { Field, FormMessage } from "~/components/field";
+import { PasswordRules, usePasswordRules } from "~/components/password-rules";
+import { useT } from "~/i18n/client";
+import type { MessageKey } from "~/i18n/messages";
+import { api } from "~/trpc/react";
+
+const STORE_KEY = "rekey.reset-token";
+const REDIRECT_SECONDS = 5;
+
+type Dead = "missing" | "invalid" | "expired" | "userGone";
+const DEAD_MESSAGE: Record<Dead, MessageKey> = {
+  missing: "reset.missing",
+  invalid: "reset.invalid",
+  expired: "reset.expired",
+  userGone: "reset.userGone",
+};
+
+/**
+ * Takes the token from the address bar once and removes it at once (history.replaceState), so it is not
+ * left in history, bookmarks or screenshots. Kept for this tab only, so a reload still works.
+ */
+function takeToken(): string | null {
+  const url = new URL(window.location.href);
+  const fromUrl = url.searchParams.get("token");
+  if (fromUrl !== null) {
+    url.searchParams.delete("token");
+    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+    sessionStorage.setItem(STORE_KEY, fromUrl);
+    return fromUrl;
+  }
+  return sessionStorage.getItem(STORE_KEY);
+}
+
+function deadFrom(code: string | undefined): Dead | null {
+  if (code === "TOKEN_EXPIRED") return "expired";
+  if (code === "USER_NOT_FOUND") return "userGone";
+  if (code === "TOKEN_INVALID") return "invalid";
+  return null;
+}
+
+function formatRemaining(seconds: number): string {
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return `${m}:${String(s).padStart(2, "0")}`;
+}
+
+export function ResetPasswordView() {
+  const t = useT();
+  const router = useRouter();
+  const [token, setToken] = useState<string | null | undefined>(undefined);
+  const [dead, setDead] = useState<Dead | null>(null);
+  const [password, setPassword] = useState("");
+  const [confirmation, setConfirmation] = useState("");
+  const [fieldError, setFieldError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const [redirectIn, setRedirectIn] = useState<number | null>(null);
+  const { rules, strength, ok } = usePasswordRules(password, confirmation);
+
+  // Opening the page only verifies: it never consumes the token (mail scanners open links too).
+  const verify = api.auth.passwordReset.verify.useMutation({ onError: (error) => setDead(deadFrom(domainCode(error))) });
+  const reset = api.auth.passwordReset.reset.useMutation({
+    onSuccess: () => {
+      sessionStorage.removeItem(STORE_KEY);
+      setRedirectIn(REDIRECT_SECONDS);
+    },
+    onError: (error) => {
+      const code = domainCode(error);
+      const gone = deadFrom(code);
+      if (gone) setDead(gone);
+      else if (code?.startsWith("PASSWORD_")) setFieldError(error.message);
+    },
+  });
+
+  useEffect(() => {
+    const found = takeToken();
+    setToken(found);
+    if (found) verify.mutate({ token: found });
+    else setDead("missing");
+    // Runs once, as the page opens.
+  }, []);
+
+  const expiresAt = verify.data ? Date.parse(verify.data.expire_at) : null;
+  const remaining = expiresAt ? Math.max(0, Math.ceil((expiresAt - now) / 1000)) : null;
+  useEffect(() => {
+    if (!expiresAt || redirectIn !== null) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [expiresAt, redirectIn]);
+  useEffect(() => {
+    if (remaining === 0 && redirectIn === null) setDead("expired");
+  }, [remaining, redirectIn]);
+  useEffect(() => {
+    if (redirectIn === null) return;
+    if (redirectIn <= 0) {
+      router.push("/sign-in");
+      return;
+    }
+    const timer = setTimeout(() => setRedirectIn(redirectIn - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [redirectIn, router]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!ok || !token) {
+      setFieldError(rules.length && rules.common && !rules.match ? t("error.mismatch") : t("error.rulesUnmet"));
+      return;
+    }
+    setFieldError(null);
+    reset.mutate({ token, new_password: password });
+  };
+
+  let body;
+  if (redirectIn !== null) {
+    body = (
+      <div role="status" className="success">
+        <p>{t("reset.done", { seconds: Math.max(redirectIn, 0) })}</p>
+        <Link href="/sign-in" className="button primary">
+          {t("reset.goSignIn")}
+        </Link>
+      </div>
+    );
+  } else if (dead) {
+    body = (
+      <div role="alert" className="dead">
+        <p>{t(DEAD_MESSAGE[dead])}</p>
+        <Link href="/forgot-password" className="button primary">
+          {t("reset.requestNew")}
+        </Link>
+      </div>
+    );
+  } else if (!verify.data) {
+    body = verify.error ? (
+      <FormMessage error={errorText(verify.error, t)} />
+    ) : (
+      <p role="status">{t("reset.checking")}</p>
+    );
+  } else {
+    body = (
+      <form onSubmit={submit} noValidate>
+        <p>{t("reset.for", { username: verify.data.username, email: verify.data.email })}</p>
+        <p className="countdown" aria-live="off">
+          {t("reset.expiresIn", { time: formatRemaining(remaining ?? 0) })}
+        </p>
+        <Field
+          label={t("field.newPassword")}
+          type="password"
+          revealable
+          autoComplete="new-password"
+          value={password}
+          onValueChange={setPassword}
+          error={fieldError}
+          hint={<PasswordRules rules={rules} strength={strength} />}
+          required
+        />
+        <Field
+          label={t("field.confirmPassword")}
+          type="password"
+          revealable
+          autoComplete="new-password"
+          value={confirmation}
+          onValueChange={setConfirmation}
+          error={confirmation && !rules.match ? t("error.mismatch") : null}
+          required
+        />
+        <FormMessage error={reset.error && !fieldError && !dead ? errorText(reset.error, t) : null} />
+        <button type="submit" className="primary" disabled={reset.isPending}>
+          {t("reset.submit")}
+        </button>
+      </form>
+    );
+  }
+
+  return (
+    <section className="card">
+      <h1>{t("reset.title")}</h1>
+      {body}
+    </section>
+  );
+}
