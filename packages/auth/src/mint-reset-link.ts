@@ -1,4 +1,4 @@
-import { and, emailOutbox, eq, gt, isNull, lt, passwordResetTokens, users, type User } from "@rekey/db";
+import { and, emailOutbox, eq, gt, isNull, lt, or, passwordResetTokens, users, type User } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps } from "./deps";
 import { deriveResetToken, sha256Hex } from "./tokens";
@@ -54,16 +54,21 @@ export async function mintResetLink(deps: AuthDeps, outboxId: string): Promise<M
       .onConflictDoNothing({ target: passwordResetTokens.outboxId });
 
     const live = and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt), isNull(passwordResetTokens.revokedAt));
+    // Requests are ordered by time, and requests of the same instant by outbox id, so that of any two
+    // exactly one is the newer and at most one link of a user is ever live.
+    const sameInstant = eq(passwordResetTokens.requestedAt, requestedAt);
+    const newerThanMine = or(gt(passwordResetTokens.requestedAt, requestedAt), and(sameInstant, gt(passwordResetTokens.outboxId, outboxId)));
+    const olderThanMine = or(lt(passwordResetTokens.requestedAt, requestedAt), and(sameInstant, lt(passwordResetTokens.outboxId, outboxId)));
     const [newer] = await tx
       .select({ id: passwordResetTokens.id })
       .from(passwordResetTokens)
-      .where(and(eq(passwordResetTokens.userId, user.id), gt(passwordResetTokens.requestedAt, requestedAt)))
+      .where(and(eq(passwordResetTokens.userId, user.id), newerThanMine))
       .limit(1);
     if (newer) {
       await tx.update(passwordResetTokens).set({ revokedAt: now }).where(and(live, eq(passwordResetTokens.outboxId, outboxId)));
       return "superseded" as const;
     }
-    await tx.update(passwordResetTokens).set({ revokedAt: now }).where(and(live, lt(passwordResetTokens.requestedAt, requestedAt)));
+    await tx.update(passwordResetTokens).set({ revokedAt: now }).where(and(live, olderThanMine));
 
     const [mine] = await tx.select().from(passwordResetTokens).where(eq(passwordResetTokens.outboxId, outboxId));
     if (mine?.usedAt) return "used" as const;

@@ -63,7 +63,14 @@ export function ResetPasswordView() {
   const { rules, strength, ok } = usePasswordRules(password, confirmation);
 
   // Opening the page only verifies: it never consumes the token (mail scanners open links too).
-  const verify = api.auth.passwordReset.verify.useMutation({ onError: (error) => setDead(deadFrom(domainCode(error))) });
+  const verify = api.auth.passwordReset.verify.useMutation({
+    onError: (error) => {
+      const gone = deadFrom(domainCode(error));
+      // A dead token is of no use on a reload either.
+      if (gone) sessionStorage.removeItem(STORE_KEY);
+      setDead(gone);
+    },
+  });
   const reset = api.auth.passwordReset.reset.useMutation({
     onSuccess: () => {
       sessionStorage.removeItem(STORE_KEY);

@@ -1,7 +1,7 @@
 import { validate, compileErrors } from "@readme/openapi-parser";
 import { testDatabases } from "@rekey/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestRuntime } from "../testing";
+import { createTestRuntime, solvedCaptcha, type TestRuntime } from "../testing";
 import { RELAXED_LIMITS, startRest, type RestClient, type RestResponse, runtimeFor } from "../testing/flows";
 
 const targets = await testDatabases();
@@ -173,11 +173,38 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
       ].sort(),
     );
     const request = doc.paths["/api/v1/user/requestPasswordReset"]!.post!;
-    expect(Object.keys(request.responses)).toEqual(expect.arrayContaining(["200", "400", "404", "429", "500"]));
+    expect(Object.keys(request.responses)).toEqual(expect.arrayContaining(["200", "400", "403", "404", "429", "500"]));
     expect(request.responses["429"]!.headers).toHaveProperty("Retry-After");
     // The success schema documents no token: the response never carries one.
     expect(JSON.stringify(request.responses["200"]!.content)).not.toContain("token");
     expect((await rest.fetch("/api/v1/openapi.json", { method: "POST" })).status).toBe(405);
+  });
+});
+
+describe.each(targets)("REST captcha (CAPTCHA=adaptive, the default) on $name", (target) => {
+  it("past the per-IP soft limit a reset request needs a solved captcha: 403 请完成人机验证 otherwise", async () => {
+    const t = await createTestRuntime(target);
+    const rest = await startRest(t.runtime);
+    try {
+      for (let i = 0; i < 3; i++) expect((await rest.post("requestPasswordReset", { email: `soft${i}@example.com` })).status).toBe(200);
+      const refused = await rest.post("requestPasswordReset", { email: "soft9@example.com" });
+      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ code: 403, msg: "请完成人机验证" });
+      expect(refused.body.data.challenge_url).toBe("http://rekey.test/api/v1/captcha/challenge");
+      const en = await rest.post("requestPasswordReset", { email: "soft9@example.com", captcha: "bm9wZQ==" }, { "accept-language": "en" });
+      expect(en.status).toBe(403);
+      expect(en.body.msg).toBe("Please complete the captcha");
+
+      const challenge = await rest.fetch("/api/v1/captcha/challenge");
+      expect(challenge.status).toBe(200);
+      const captcha = await solvedCaptcha(t.runtime);
+      const accepted = await rest.post("requestPasswordReset", { email: "soft9@example.com", captcha });
+      expect(accepted.status).toBe(200);
+      expect(accepted.body.msg).toBe("重置链接已发送到您的邮箱，10分钟内有效");
+    } finally {
+      await rest.close();
+      await t.close();
+    }
   });
 });
 

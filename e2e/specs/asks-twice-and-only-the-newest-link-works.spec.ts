@@ -1,0 +1,40 @@
+import { expect, test } from "@playwright/test";
+import {
+  chooseNewPassword,
+  expectDeadLink,
+  expectResetRequested,
+  expectValidResetPage,
+  newAccount,
+  newestResetLink,
+  newPassword,
+  requestReset,
+  signOut,
+  signUp,
+} from "../support/steps";
+import { TEXT } from "../support/text";
+
+const t = TEXT["zh-CN"];
+
+test("asks for a link twice: the older link is dead, the newest one works", async ({ page, context }) => {
+  const account = newAccount("twice");
+  await signUp(page, account);
+  await signOut(page);
+  await requestReset(page, account.email);
+
+  // The mail in another tab; the confirmation page stays open in the first one.
+  const inbox = await context.newPage();
+  const older = await newestResetLink(inbox, account.email);
+
+  // They ask again with the confirmation page's "send again" (it waits for a fresh captcha).
+  await page.getByRole("button", { name: t.forgot.again }).click();
+  await expectResetRequested(page, account.email);
+  const newest = await newestResetLink(inbox, account.email, t, 2);
+  expect(newest).not.toBe(older);
+
+  await inbox.goto(older);
+  await expectDeadLink(inbox, t.reset.invalid);
+
+  await inbox.goto(newest);
+  await expectValidResetPage(inbox, account);
+  await chooseNewPassword(inbox, newPassword());
+});

@@ -1,0 +1,133 @@
+/**
+ * The words a person sees, per language, exactly as the pages and emails print them. Written out here on
+ * purpose (not imported from the app): a changed label should fail a test, because it changes what people read.
+ */
+export type Locale = "zh-CN" | "en";
+
+export interface Text {
+  languageGroup: string;
+  signInLink: string;
+  signUpLink: string;
+  home: { title: string; signedOut: string; signedInAs(username: string, email: string): string; signOut: string };
+  field: { email: string; username: string; account: string; password: string; newPassword: string; confirmPassword: string };
+  show: string;
+  captchaVerifying: string;
+  emailInvalid: string;
+  signIn: { title: string; submit: string; forgot: string; wrong: string };
+  signUp: { title: string; submit: string };
+  forgot: {
+    title: string;
+    submit: string;
+    sentTitle: string;
+    sentBody(email: string, minutes: number): string;
+    again: string;
+    back: string;
+  };
+  reset: {
+    title: string;
+    for(username: string, maskedEmail: string): string;
+    expiresIn: RegExp;
+    submit: string;
+    done: RegExp;
+    goSignIn: string;
+    invalid: string;
+    expired: string;
+    missing: string;
+    requestNew: string;
+    mismatch: string;
+  };
+  rules: { length: RegExp; common: string; match: string; met: string; unmet: string; strength: string };
+  mailbox: { title: string; to: string; resetSubject: string; changedSubject: string };
+}
+
+export const TEXT: Record<Locale, Text> = {
+  "zh-CN": {
+    languageGroup: "语言",
+    signInLink: "登录",
+    signUpLink: "注册",
+    home: {
+      title: "账户",
+      signedOut: "您尚未登录。",
+      signedInAs: (username, email) => `已登录：${username}（${email}）`,
+      signOut: "退出登录",
+    },
+    field: { email: "邮箱", username: "用户名", account: "邮箱或用户名", password: "密码", newPassword: "新密码", confirmPassword: "确认密码" },
+    show: "显示",
+    captchaVerifying: "正在进行人机验证，请稍候…",
+    emailInvalid: "请输入有效的邮箱地址",
+    signIn: { title: "登录", submit: "登录", forgot: "忘记密码？", wrong: "账号或密码错误" },
+    signUp: { title: "注册", submit: "创建账户" },
+    forgot: {
+      title: "找回密码",
+      submit: "发送重置链接",
+      sentTitle: "请查收邮件",
+      sentBody: (email, minutes) =>
+        `如果 ${email} 已注册，重置链接已发送到该邮箱，${minutes} 分钟内有效。没有收到？请检查垃圾邮件，或稍后再试。`,
+      again: "重新发送",
+      back: "返回登录",
+    },
+    reset: {
+      title: "重置密码",
+      for: (username, maskedEmail) => `为 ${username}（${maskedEmail}）设置新密码`,
+      expiresIn: /^链接将在 (\d+):(\d\d) 后失效$/,
+      submit: "设置新密码",
+      done: /密码已重置。请使用新密码登录，\d+ 秒后跳转到登录页…/,
+      goSignIn: "立即登录",
+      invalid: "此链接无效或已被使用。",
+      expired: "此链接已过期。",
+      missing: "链接中缺少令牌，请从邮件中重新打开链接。",
+      requestNew: "重新申请重置链接",
+      mismatch: "两次输入的密码不一致",
+    },
+    rules: { length: /至少 \d+ 个字符/, common: "不是常见密码", match: "两次输入一致", met: "已满足", unmet: "未满足", strength: "强度" },
+    mailbox: { title: "开发邮箱", to: "收件人", resetSubject: "重置您的 Rekey 密码", changedSubject: "您的 Rekey 密码已修改" },
+  },
+  en: {
+    languageGroup: "Language",
+    signInLink: "Sign in",
+    signUpLink: "Sign up",
+    home: {
+      title: "Account",
+      signedOut: "You are not signed in.",
+      signedInAs: (username, email) => `Signed in as ${username} (${email})`,
+      signOut: "Sign out",
+    },
+    field: {
+      email: "Email",
+      username: "Username",
+      account: "Email or username",
+      password: "Password",
+      newPassword: "New password",
+      confirmPassword: "Confirm password",
+    },
+    show: "Show",
+    captchaVerifying: "Running a quick human check…",
+    emailInvalid: "Enter a valid email address",
+    signIn: { title: "Sign in", submit: "Sign in", forgot: "Forgot password?", wrong: "Incorrect account or password" },
+    signUp: { title: "Sign up", submit: "Create account" },
+    forgot: {
+      title: "Forgot your password?",
+      submit: "Send reset link",
+      sentTitle: "Check your email",
+      sentBody: (email, minutes) =>
+        `If ${email} has an account, a reset link is on its way, valid for ${minutes} minutes. Nothing arrived? Check your spam folder, or try again later.`,
+      again: "Send again",
+      back: "Back to sign in",
+    },
+    reset: {
+      title: "Reset your password",
+      for: (username, maskedEmail) => `Choose a new password for ${username} (${maskedEmail})`,
+      expiresIn: /^This link expires in (\d+):(\d\d)$/,
+      submit: "Set new password",
+      done: /Your password has been reset\. Sign in with your new password; taking you there in \d+ s…/,
+      goSignIn: "Sign in now",
+      invalid: "This link is invalid or has already been used.",
+      expired: "This link has expired.",
+      missing: "The link has no token. Open it again from your email.",
+      requestNew: "Request a new link",
+      mismatch: "The passwords do not match",
+    },
+    rules: { length: /At least \d+ characters/, common: "Not a common password", match: "Both entries match", met: "met", unmet: "not met", strength: "Strength" },
+    mailbox: { title: "Development mailbox", to: "To", resetSubject: "Reset your Rekey password", changedSubject: "Your Rekey password was changed" },
+  },
+};

@@ -1,0 +1,170 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig, RATE_LIMIT_DEFAULTS } from "./index";
+
+const SECRET = "an-auth-secret-of-at-least-32-characters!";
+
+/** The message start-up would stop with, or a failure if the configuration was accepted. */
+function rejection(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`);
+}
+
+describe("loadConfig defaults (CONTRACT §5)", () => {
+  it("runs with nothing set, as the embedded default", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      databaseUrl: undefined,
+      embedded: true,
+      appName: "Rekey",
+      appUrl: "http://localhost:3000",
+      port: 3000,
+      authSecret: undefined,
+      timezone: "Asia/Shanghai",
+      resetTtlSeconds: 600,
+      passwordMinLength: 6,
+      revealUnknownEmail: false,
+      captcha: "adaptive",
+      trustProxy: 0,
+      inngest: { enabled: false },
+    });
+    expect(config.rateLimits).toEqual({ enabled: true, rules: RATE_LIMIT_DEFAULTS });
+    expect(config.email).toMatchObject({ transport: "mailbox", mailboxPage: true });
+  });
+
+  it("limits reset requests to 10 per IP and 3 per address, per 15 minutes, by default", () => {
+    const { rules } = loadConfig({}).rateLimits;
+    expect(rules.reset_ip).toEqual({ max: 10, windowSeconds: 900 });
+    expect(rules.reset_email).toEqual({ max: 3, windowSeconds: 900 });
+    expect(rules.signin_account).toEqual({ max: 5, windowSeconds: 900 });
+  });
+
+  it("reads the values it is given", () => {
+    const config = loadConfig({
+      PORT: "8080",
+      APP_NAME: "Acme ID",
+      APP_URL: "https://id.acme.test/",
+      APP_TIMEZONE: "UTC",
+      PASSWORD_RESET_TTL_SECONDS: "1800",
+      PASSWORD_MIN_LENGTH: "10",
+      PASSWORD_RESET_REVEAL_UNKNOWN_EMAIL: "1",
+      CAPTCHA: "off",
+      TRUST_PROXY: "2",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      appName: "Acme ID",
+      appUrl: "https://id.acme.test",
+      timezone: "UTC",
+      resetTtlSeconds: 1800,
+      passwordMinLength: 10,
+      revealUnknownEmail: true,
+      captcha: "off",
+      trustProxy: 2,
+    });
+  });
+});
+
+describe("a bad value stops start-up and names the variable", () => {
+  it.each([
+    ["PORT", { PORT: "abc" }],
+    ["PORT", { PORT: "70000" }],
+    ["APP_TIMEZONE", { APP_TIMEZONE: "Mars/Base" }],
+    ["RATE_LIMITS", { RATE_LIMITS: "bogus" }],
+    ["APP_URL", { APP_URL: "ftp://example.com" }],
+    ["PASSWORD_RESET_TTL_SECONDS", { PASSWORD_RESET_TTL_SECONDS: "10" }],
+    ["PASSWORD_MIN_LENGTH", { PASSWORD_MIN_LENGTH: "4" }],
+    ["PASSWORD_RESET_REVEAL_UNKNOWN_EMAIL", { PASSWORD_RESET_REVEAL_UNKNOWN_EMAIL: "yes" }],
+    ["CAPTCHA", { CAPTCHA: "sometimes" }],
+    ["TRUST_PROXY", { TRUST_PROXY: "-1" }],
+    ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/db", AUTH_SECRET: SECRET }],
+  ])("%s", (variable, env) => {
+    expect(rejection(env)).toMatch(new RegExp(`^\\s*${variable}:`, "m"));
+  });
+
+  it("quotes the offending RATE_LIMITS entry and shows the expected syntax", () => {
+    const message = rejection({ RATE_LIMITS: "on,bogus" });
+    expect(message).toContain('"bogus"');
+    expect(message).toContain("NAME=MAX/WINDOW");
+  });
+
+  it("names every bad variable at once", () => {
+    const message = rejection({ PORT: "abc", APP_TIMEZONE: "Mars/Base" });
+    expect(message).toMatch(/^\s*PORT:/m);
+    expect(message).toMatch(/^\s*APP_TIMEZONE:/m);
+  });
+});
+
+describe("AUTH_SECRET", () => {
+  it("is required with DATABASE_URL", () => {
+    const message = rejection({ DATABASE_URL: "postgres://db.internal/rekey" });
+    expect(message).toMatch(/^\s*AUTH_SECRET: is required when DATABASE_URL is set/m);
+  });
+
+  it("must be at least 32 characters", () => {
+    expect(rejection({ DATABASE_URL: "postgres://db.internal/rekey", AUTH_SECRET: "short" })).toMatch(/^\s*AUTH_SECRET:/m);
+  });
+
+  it("with DATABASE_URL makes a non-embedded configuration that serves no mailbox page", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://db.internal/rekey", AUTH_SECRET: SECRET });
+    expect(config).toMatchObject({ embedded: false, authSecret: SECRET, databaseUrl: "postgresql://db.internal/rekey" });
+    expect(config.email).toMatchObject({ transport: "mailbox", mailboxPage: false });
+  });
+
+  it("an explicit EMAIL_TRANSPORT=mailbox serves the mailbox page with a real database", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://db.internal/rekey", AUTH_SECRET: SECRET, EMAIL_TRANSPORT: "mailbox" });
+    expect(config.email.mailboxPage).toBe(true);
+  });
+
+  it("an empty value counts as unset", () => {
+    expect(rejection({ DATABASE_URL: "postgres://db.internal/rekey", AUTH_SECRET: "" })).toMatch(/^\s*AUTH_SECRET:/m);
+  });
+});
+
+describe("RATE_LIMITS", () => {
+  it("parses overrides and keeps the defaults of the others", () => {
+    const { enabled, rules } = loadConfig({ RATE_LIMITS: "reset_ip=20/15m,token_ip=120/1m,signin_account=3/1h, reset_email=1/30s" }).rateLimits;
+    expect(enabled).toBe(true);
+    expect(rules.reset_ip).toEqual({ max: 20, windowSeconds: 900 });
+    expect(rules.token_ip).toEqual({ max: 120, windowSeconds: 60 });
+    expect(rules.signin_account).toEqual({ max: 3, windowSeconds: 3600 });
+    expect(rules.reset_email).toEqual({ max: 1, windowSeconds: 30 });
+    expect(rules.signup_ip).toEqual(RATE_LIMIT_DEFAULTS.signup_ip);
+  });
+
+  it("off disables every limiter, with or without overrides", () => {
+    expect(loadConfig({ RATE_LIMITS: "off" }).rateLimits.enabled).toBe(false);
+    const mixed = loadConfig({ RATE_LIMITS: "off,reset_ip=5/1m" }).rateLimits;
+    expect(mixed.enabled).toBe(false);
+    expect(mixed.rules.reset_ip).toEqual({ max: 5, windowSeconds: 60 });
+  });
+
+  it("does not change the shared defaults when overridden", () => {
+    loadConfig({ RATE_LIMITS: "reset_ip=1/1s" });
+    expect(loadConfig({}).rateLimits.rules.reset_ip).toEqual({ max: 10, windowSeconds: 900 });
+  });
+
+  it.each(["nope=1/1m", "reset_ip=0/1m", "reset_ip=5/0m", "reset_ip=5", "reset_ip=5/1d", "reset_ip=-1/1m"])(
+    "refuses %s",
+    (value) => {
+      const message = rejection({ RATE_LIMITS: value });
+      expect(message).toMatch(/^\s*RATE_LIMITS:/m);
+      expect(message).toContain(`"${value}"`);
+    },
+  );
+});
+
+describe("email and Inngest modes", () => {
+  it("RESEND_API_KEY selects Resend; EMAIL_TRANSPORT=resend without it is refused", () => {
+    expect(loadConfig({ RESEND_API_KEY: "re_123" }).email.transport).toBe("resend");
+    expect(rejection({ EMAIL_TRANSPORT: "resend" })).toMatch(/^\s*RESEND_API_KEY:/m);
+  });
+
+  it.each(["INNGEST_EVENT_KEY", "INNGEST_DEV", "INNGEST_BASE_URL"])("%s turns Inngest mode on", (variable) => {
+    expect(loadConfig({ [variable]: "1" }).inngest.enabled).toBe(true);
+  });
+});
