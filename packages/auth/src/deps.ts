@@ -33,5 +33,3 @@ export interface RequestMeta {
   userAgent: string | null;
   locale: Locale;
 }
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

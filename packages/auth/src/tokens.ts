@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 
 /** 32 random bytes, base64url: 256 bits, 43 characters, safe in a URL and a header. */
 export function randomToken(): string {
@@ -22,10 +22,4 @@ export function sha256Hex(value: string): string {
  */
 export function deriveResetToken(secret: string, outboxId: string): string {
   return createHmac("sha256", secret).update(`password-reset:${outboxId}`).digest("base64url");
-}
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
