@@ -1,6 +1,7 @@
-import { NonRetriableError, RetryAfterError } from "inngest";
+import { NonRetriableError, RetryAfterError, type Inngest } from "inngest";
+import { deliverOutboxRow, type JobDeps } from "../deliver";
+import type { passwordChanged, passwordResetRequested } from "../events";
 import { markDead } from "../outbox";
-import type { JobDeps } from "../deliver";
 import { PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from "../step";
 
 /** Retries per function: with the first attempt, six tries spread over about an hour by Inngest's backoff. */
@@ -32,4 +33,25 @@ export async function handleEmailFailure(
 ): Promise<void> {
   if (!outboxId) return;
   await markDead((await getDeps()).auth, outboxId, error);
+}
+
+/**
+ * An email function: one outbox row per event, retried by Inngest, dead and audited after the last try.
+ * The reset and password-changed functions differ only in their id and trigger.
+ */
+export function createEmailFunction(
+  inngest: Inngest,
+  getDeps: () => Promise<JobDeps>,
+  id: string,
+  trigger: typeof passwordResetRequested | typeof passwordChanged,
+) {
+  return inngest.createFunction(
+    {
+      id,
+      triggers: [trigger],
+      retries: EMAIL_RETRIES,
+      onFailure: ({ event, error }) => handleEmailFailure(getDeps, event.data.event.data?.outboxId, error),
+    },
+    async ({ event, step }) => deliverOutboxRow(await getDeps(), event.data.outboxId, inngestStep(step)),
+  );
 }
