@@ -1,4 +1,5 @@
 export * from "./client";
 export * from "./schema";
 export { DataDirInUseError } from "./dir-lock";
+export { MAX_ERROR_TEXT, safeErrorText, scrubSecrets, summarizeError, type ErrorSummary } from "./errors";
 export { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";

@@ -78,7 +78,7 @@ export async function deliverOutboxRow(deps: JobDeps, outboxId: string, step: St
         ? new RetryableDeliveryError(result.error, result.retryAfterSeconds)
         : new PermanentDeliveryError(result.error);
       await recordFailure(auth, outboxId, error);
-      auth.logger.warn({ outboxId, kind: row.kind, status: result.status, retryable: result.retryable, error: result.error }, "email not accepted");
+      auth.logger.warn({ outboxId, kind: row.kind, status: result.status, retryable: result.retryable, err: error }, "email not accepted");
       throw error;
     }
     await deps.afterSend?.(outboxId);

@@ -1,9 +1,12 @@
 import { audit, type AuthDeps } from "@rekey/auth";
-import { and, emailOutbox, eq, sql } from "@rekey/db";
+import { and, emailOutbox, eq, safeErrorText, sql } from "@rekey/db";
 
-/** Error text stored on the row and in the audit log: bounded, and never more than the transport said. */
+/**
+ * Error text stored on the row and in the audit log: bounded, scrubbed, and for a database error its
+ * SQLSTATE and message only (drizzle's message lists the query's parameters: the email with its link).
+ */
 function describe(error: unknown): string {
-  return (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 500);
+  return safeErrorText(error);
 }
 
 export async function markSent(deps: AuthDeps, outboxId: string, providerMessageId: string): Promise<void> {

@@ -41,7 +41,7 @@ export function createJobs(auth: AuthDeps, options: { transport?: Transport; wor
       dispatch(rows) {
         // A failed or slow send leaves the row pending: the sweeper re-sends its event.
         dispatchToInngest(inngest, rows).catch((error: unknown) =>
-          auth.logger.warn({ rows: rows.map((r) => r.id), err: String(error) }, "event not sent; the outbox sweeper will retry"),
+          auth.logger.warn({ rows: rows.map((r) => r.id), err: error }, "event not sent; the outbox sweeper will retry"),
         );
       },
     };

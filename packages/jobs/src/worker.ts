@@ -83,7 +83,7 @@ export class EmbeddedWorker {
           await purgeExpired(this.deps.auth);
         }
       } catch (error) {
-        this.deps.auth.logger.error({ err: String(error) }, "outbox worker round failed");
+        this.deps.auth.logger.error({ err: error }, "outbox worker round failed");
       }
     } while (this.again && !this.stopped);
   }
@@ -132,7 +132,8 @@ export class EmbeddedWorker {
       const ours = !(error instanceof RetryableDeliveryError || error instanceof PermanentDeliveryError);
       if (ours) {
         // Our own fault (database hiccup, render bug): counted like any failed attempt.
-        auth.logger.error({ outboxId: id, err: String(error) }, "email job failed");
+        // The logger serialises database errors by SQLSTATE and message only (the query's parameters hold the link).
+        auth.logger.error({ outboxId: id, err: error }, "email job failed");
         await recordFailure(auth, id, error).catch(() => {});
       }
       const [row] = await auth.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
