@@ -1,12 +1,12 @@
 // @ts-check
-// The app's HTTP server: Next's request handler behind a node:http server that records the socket's
-// peer address. Next itself keeps a client-sent X-Forwarded-For in place of the peer address, which
-// would let any client pick its own IP for rate limits.
+// The app's HTTP server. Next renders the pages; in front of it, the app's own front (packages/api
+// src/http/front.ts, handed over by the instrumentation hook once the runtime is up) records the socket's
+// peer address, sets every answer's security headers, serves the API directly and answers what Next
+// would turn into a 500. Nothing listens until the runtime is ready.
 import { createServer } from "node:http";
 import { resolve } from "node:path";
 import next from "next";
 
-const REMOTE_ADDR_HEADER = "x-rekey-remote-addr";
 const dev = process.argv.includes("--dev");
 const repoRoot = resolve(import.meta.dirname, "../..");
 // Defaults that depend on where the code lives, not on the current directory.
@@ -17,7 +17,11 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
   console.error(`\nRekey cannot start: Invalid configuration:\n  PORT: must be a whole number from 1 to 65535, got "${process.env.PORT}"\n`);
   process.exit(1);
 }
-const hostname = process.env.HOST ?? "0.0.0.0";
+
+/** @type {Promise<import("@rekey/api").Front>} */
+const frontReady = new Promise((resolveFront) => {
+  globalThis.__rekeyServe = resolveFront;
+});
 
 const app = next({ dev, dir: import.meta.dirname, port, hostname: "localhost" });
 const handle = app.getRequestHandler();
@@ -28,14 +32,20 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+const front = await frontReady;
 
-const server = createServer((req, res) => {
-  // Always overwritten: a client can never supply this header itself.
-  req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
-  void handle(req, res);
+const server = createServer();
+front.attach(server, handle);
+server.on("error", (error) => {
+  const reason = /** @type {NodeJS.ErrnoException} */ (error).code === "EADDRINUSE" ? "the port is already in use" : error.message;
+  console.error(`\nRekey cannot start: ${front.host}:${front.port}: ${reason}\n`);
+  process.exit(1);
 });
-server.listen(port, hostname, () => {
-  console.info(`Rekey listening on http://localhost:${port} (${dev ? "development" : "production"})`);
+server.listen(front.port, front.host, () => {
+  const scope = ["127.0.0.1", "::1", "localhost"].includes(front.host)
+    ? "this machine only; HOST=0.0.0.0 opens it to the network"
+    : `listening on ${front.host}`;
+  console.info(`Rekey listening on http://localhost:${front.port} (${dev ? "development" : "production"}, ${scope})`);
 });
 
 for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {

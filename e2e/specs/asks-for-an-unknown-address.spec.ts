@@ -1,4 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { mailsTo, newAccount, requestReset, signUp } from "../support/steps";
 import { TEXT } from "../support/text";
 

@@ -1,4 +1,4 @@
-import { test } from "@playwright/test";
+import { test } from "../support/fixtures";
 import { expectNoSeriousA11yViolations } from "../support/axe";
 import { saveScreenshots } from "../support/screenshots";
 import { visitEveryPageState } from "../support/tour";

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { expectDeadLink } from "../support/steps";
 import { TEXT } from "../support/text";
 

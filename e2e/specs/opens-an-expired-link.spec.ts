@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "../support/fixtures";
 import { expectNoSeriousA11yViolations } from "../support/axe";
 import { saveScreenshots } from "../support/screenshots";
 import { expectDeadLink, expectValidResetPage, newAccount, openNewestResetLink, requestReset, signUp } from "../support/steps";

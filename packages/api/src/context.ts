@@ -1,4 +1,5 @@
 import type { RequestMeta } from "@rekey/auth";
+import type { Locale } from "@rekey/validators";
 import { parseCookie } from "cookie";
 import { clientIp } from "./client-ip";
 import { LOCALE_COOKIE, localeFromAcceptLanguage, parseLocale } from "./locale";
@@ -24,10 +25,20 @@ export function sessionCookieName(runtime: Runtime): string {
   return runtime.config.appUrl.startsWith("https:") ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 }
 
-export function createContext(runtime: Runtime, req: Request, resHeaders: Headers, transport: Transport): ApiContext {
+/** The pages speak the language their cookie names; REST clients say theirs in Accept-Language. */
+export function requestLocale(headers: Headers, transport: Transport): Locale {
+  if (transport === "rest") return localeFromAcceptLanguage(headers.get("accept-language"));
+  return parseLocale(parseCookie(headers.get("cookie") ?? "")[LOCALE_COOKIE]) ?? "zh-CN";
+}
+
+export function createContext(
+  runtime: Runtime,
+  req: { headers: Headers },
+  resHeaders: Headers,
+  transport: Transport,
+): ApiContext {
   const cookies = parseCookie(req.headers.get("cookie") ?? "");
-  const acceptLanguage = localeFromAcceptLanguage(req.headers.get("accept-language"));
-  const locale = transport === "web" ? (parseLocale(cookies[LOCALE_COOKIE]) ?? "zh-CN") : acceptLanguage;
+  const locale = requestLocale(req.headers, transport);
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? null;
   return {
     runtime,

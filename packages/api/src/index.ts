@@ -4,4 +4,5 @@ export { clientIp, REMOTE_ADDR_HEADER } from "./client-ip";
 export { LOCALE_COOKIE } from "./locale";
 export { describeError } from "./errors";
 export { healthResponse } from "./health";
-export { listMailbox } from "./mailbox";
+export { listMailbox, mayReadMailbox } from "./mailbox";
+export { createFront, type Front, type FrontOptions } from "./http/front";

@@ -1,11 +1,47 @@
 import { desc, mailboxMessages, type MailboxMessage } from "@rekey/db";
+import { clientIp, REMOTE_ADDR_HEADER } from "./client-ip";
 import type { Runtime } from "./runtime";
 
+interface HeaderReader {
+  get(name: string): string | null;
+}
+
+const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/** 127.0.0.0/8 and ::1, also in their IPv4-mapped IPv6 spelling. */
+export function isLoopbackAddress(ip: string | null | undefined): boolean {
+  if (!ip) return false;
+  const value = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+  return value === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(value);
+}
+
+function hostName(host: string | null): string | null {
+  if (!host) return null;
+  try {
+    return new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The local mailbox (newest first), or null where it must not be shown: only the embedded default, or an
- * explicit EMAIL_TRANSPORT=mailbox, ever serves mail in a page.
+ * Whether this request may read the local mailbox (CONTRACT §6): only where configuration serves it, and only
+ * to a client on this machine, whatever `HOST` is. Both the socket peer and the client address (behind a
+ * trusted proxy on this machine, the address it forwards for) must be loopback. The Host must name this
+ * machine or APP_URL, so a page on another site that rebinds its DNS name to 127.0.0.1 cannot read it.
  */
-export async function listMailbox(runtime: Runtime, limit = 50): Promise<MailboxMessage[] | null> {
-  if (!runtime.config.email.mailboxPage) return null;
+export function mayReadMailbox(runtime: Runtime, headers: HeaderReader): boolean {
+  const { config } = runtime;
+  if (!config.email.mailboxPage) return false;
+  const peer = headers.get(REMOTE_ADDR_HEADER);
+  const client = clientIp(new Headers({ [REMOTE_ADDR_HEADER]: peer ?? "", "x-forwarded-for": headers.get("x-forwarded-for") ?? "" }), config.trustProxy);
+  if (!isLoopbackAddress(peer) || !isLoopbackAddress(client)) return false;
+  const host = hostName(headers.get("host"));
+  return host !== null && (LOOPBACK_NAMES.has(host) || host === new URL(config.appUrl).hostname.toLowerCase());
+}
+
+/** The local mailbox (newest first), or null where this request must not see it (see `mayReadMailbox`). */
+export async function listMailbox(runtime: Runtime, headers: HeaderReader, limit = 50): Promise<MailboxMessage[] | null> {
+  if (!mayReadMailbox(runtime, headers)) return null;
   return runtime.deps.db.select().from(mailboxMessages).orderBy(desc(mailboxMessages.createdAt)).limit(limit);
 }

@@ -40,6 +40,12 @@ describe("loadConfig defaults (CONTRACT §5)", () => {
     const { rules } = loadConfig({}).rateLimits;
     expect(rules.reset_ip).toEqual({ max: 10, windowSeconds: 900 });
     expect(rules.reset_email).toEqual({ max: 3, windowSeconds: 900 });
+  });
+
+  it("limits failed sign-ins to 10 per account and IP, 30 per IP and 5 per account (then a captcha), per 15 minutes", () => {
+    const { rules } = loadConfig({}).rateLimits;
+    expect(rules.signin_account_ip).toEqual({ max: 10, windowSeconds: 900 });
+    expect(rules.signin_ip).toEqual({ max: 30, windowSeconds: 900 });
     expect(rules.signin_account).toEqual({ max: 5, windowSeconds: 900 });
   });
 
@@ -82,6 +88,7 @@ describe("a bad value stops start-up and names the variable", () => {
     ["CAPTCHA", { CAPTCHA: "sometimes" }],
     ["TRUST_PROXY", { TRUST_PROXY: "-1" }],
     ["DATABASE_URL", { DATABASE_URL: "mysql://localhost/db", AUTH_SECRET: SECRET }],
+    ["HOST", { HOST: "not a host!" }],
   ])("%s", (variable, env) => {
     expect(rejection(env)).toMatch(new RegExp(`^\\s*${variable}:`, "m"));
   });
@@ -136,6 +143,13 @@ describe("RATE_LIMITS", () => {
     expect(rules.signup_ip).toEqual(RATE_LIMIT_DEFAULTS.signup_ip);
   });
 
+  it("tells the sign-in limits apart although one name is the start of another", () => {
+    const { rules } = loadConfig({ RATE_LIMITS: "signin_account_ip=4/10m,signin_ip=50/1h" }).rateLimits;
+    expect(rules.signin_account_ip).toEqual({ max: 4, windowSeconds: 600 });
+    expect(rules.signin_ip).toEqual({ max: 50, windowSeconds: 3600 });
+    expect(rules.signin_account).toEqual(RATE_LIMIT_DEFAULTS.signin_account);
+  });
+
   it("off disables every limiter, with or without overrides", () => {
     expect(loadConfig({ RATE_LIMITS: "off" }).rateLimits.enabled).toBe(false);
     const mixed = loadConfig({ RATE_LIMITS: "off,reset_ip=5/1m" }).rateLimits;
@@ -166,5 +180,24 @@ describe("email and Inngest modes", () => {
 
   it.each(["INNGEST_EVENT_KEY", "INNGEST_DEV", "INNGEST_BASE_URL"])("%s turns Inngest mode on", (variable) => {
     expect(loadConfig({ [variable]: "1" }).inngest.enabled).toBe(true);
+  });
+});
+
+describe("HOST and APP_URL (CONTRACT §5, §6)", () => {
+  it("listens on loopback while mail goes to the local mailbox, on every interface with Resend", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ DATABASE_URL: "postgres://db/rekey", AUTH_SECRET: SECRET, EMAIL_TRANSPORT: "mailbox" }).host).toBe("127.0.0.1");
+    expect(loadConfig({ RESEND_API_KEY: "re_123" }).host).toBe("0.0.0.0");
+  });
+
+  it("takes HOST as given, with or without brackets around an IPv6 address", () => {
+    expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "[::]" }).host).toBe("::");
+    expect(loadConfig({ RESEND_API_KEY: "re_123", HOST: "10.0.0.5" }).host).toBe("10.0.0.5");
+  });
+
+  it("defaults APP_URL to the port actually served, so links and same-origin checks match it", () => {
+    expect(loadConfig({ PORT: "3300" }).appUrl).toBe("http://localhost:3300");
+    expect(loadConfig({ PORT: "3300", APP_URL: "https://auth.example.com/" }).appUrl).toBe("https://auth.example.com");
   });
 });

@@ -7,7 +7,14 @@ export const RATE_LIMIT_DEFAULTS = {
   reset_email: { max: 3, windowSeconds: 15 * 60 },
   /** verify + reset calls per client IP. */
   token_ip: { max: 60, windowSeconds: 60 },
-  /** Failed sign-ins per account. */
+  /** Failed sign-ins per account from one client IP. Past it: 429 for that IP and account only. */
+  signin_account_ip: { max: 10, windowSeconds: 15 * 60 },
+  /** Failed sign-ins per client IP across all accounts (password spraying). Past it: 429. */
+  signin_ip: { max: 30, windowSeconds: 15 * 60 },
+  /**
+   * Failed sign-ins per account from any IP. Past it a sign-in needs a solved captcha (never a 429, so
+   * nobody can lock the owner out); with CAPTCHA=off it has no effect.
+   */
   signin_account: { max: 5, windowSeconds: 15 * 60 },
   /** Sign-ups per client IP. */
   signup_ip: { max: 20, windowSeconds: 60 * 60 },
@@ -85,10 +92,13 @@ const envSchema = z
     ),
     DATA_DIR: z.string().default(".data"),
     APP_NAME: z.string().min(1).max(64).default("Rekey"),
-    APP_URL: z
-      .url({ protocol: /^https?$/ })
-      .default("http://localhost:3000")
-      .transform((v) => v.replace(/\/+$/, "")),
+    // Unset: http://localhost:$PORT (filled in below, once PORT is known).
+    APP_URL: optionalString.pipe(
+      z
+        .url({ protocol: /^https?$/ })
+        .transform((v) => v.replace(/\/+$/, ""))
+        .optional(),
+    ),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     APP_TIMEZONE: timezone.default("Asia/Shanghai"),
@@ -108,6 +118,12 @@ const envSchema = z
     INNGEST_DEV: optionalString,
     INNGEST_BASE_URL: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    HOST: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/, "must be an IP address or a host name (e.g. 127.0.0.1, 0.0.0.0, ::)")
+        .optional(),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL && !env.AUTH_SECRET) {
@@ -153,6 +169,11 @@ export interface Config {
   };
   inngest: { enabled: boolean; eventKey?: string; signingKey?: string; dev?: string; baseUrl?: string };
   logLevel: Env["LOG_LEVEL"];
+  /**
+   * Listen address. Loopback while mail goes to the local mailbox (reset links readable in a page must not
+   * be reachable from the network by accident), all interfaces otherwise; `HOST` overrides both.
+   */
+  host: string;
 }
 
 export class ConfigError extends Error {
@@ -181,7 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     embedded,
     dataDir: env.DATA_DIR,
     appName: env.APP_NAME,
-    appUrl: env.APP_URL,
+    appUrl: env.APP_URL ?? `http://localhost:${env.PORT}`,
     port: env.PORT,
     authSecret: env.AUTH_SECRET,
     timezone: env.APP_TIMEZONE,
@@ -207,5 +228,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       baseUrl: env.INNGEST_BASE_URL,
     },
     logLevel: env.LOG_LEVEL,
+    host: env.HOST?.replace(/^\[(.*)\]$/, "$1") ?? (transport === "mailbox" ? "127.0.0.1" : "0.0.0.0"),
   };
 }

@@ -69,6 +69,21 @@ export const ERROR_CODES = {
   },
   ROUTE_NOT_FOUND: { http: 404, code: 404, trpc: "NOT_FOUND", zh: "接口不存在", en: "No such endpoint" },
   METHOD_NOT_ALLOWED: { http: 405, code: 405, trpc: "METHOD_NOT_SUPPORTED", zh: "请求方法不允许", en: "Method not allowed" },
+  CROSS_SITE: {
+    http: 403,
+    code: 403,
+    trpc: "FORBIDDEN",
+    zh: "已拒绝跨站请求",
+    en: "Cross-site request refused",
+  },
+  PAYLOAD_TOO_LARGE: { http: 413, code: 413, trpc: "PAYLOAD_TOO_LARGE", zh: "请求体过大", en: "Request body too large" },
+  UNSUPPORTED_MEDIA_TYPE: {
+    http: 415,
+    code: 415,
+    trpc: "UNSUPPORTED_MEDIA_TYPE",
+    zh: "请求体须为 JSON",
+    en: "The request body must be JSON",
+  },
   INTERNAL: { http: 500, code: 500, trpc: "INTERNAL_SERVER_ERROR", zh: "服务器错误", en: "Server error" },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
@@ -85,6 +100,8 @@ interface ErrorCodeEntry {
     | "METHOD_NOT_SUPPORTED"
     | "CONFLICT"
     | "TOO_MANY_REQUESTS"
+    | "PAYLOAD_TOO_LARGE"
+    | "UNSUPPORTED_MEDIA_TYPE"
     | "INTERNAL_SERVER_ERROR";
   zh: string;
   en: string;

@@ -1,3 +1,5 @@
+import "./jitless";
+
 export * from "./auth";
 export * from "./errors";
 export * from "./messages";

@@ -1,11 +1,18 @@
 import "server-only";
+import { createFront, type Front } from "@rekey/api";
 import { bootRuntime } from "@rekey/api/runtime";
 
-/** Boots the process-wide runtime and tells the operator what it is running on. */
+declare global {
+  /** Set by server.mjs before Next starts: receives the front once the runtime is up. */
+  var __rekeyServe: ((front: Front) => void) | undefined;
+}
+
+/** Boots the process-wide runtime, hands the HTTP front to server.mjs, and tells the operator what runs. */
 export async function startServer(): Promise<void> {
   try {
     const { runtime, demo } = await bootRuntime();
     const { config } = runtime;
+    globalThis.__rekeyServe?.(createFront(runtime, { dev: process.env.NODE_ENV === "development" }));
     if (demo) {
       // Printed once, on an empty embedded database only, so a newcomer can try the product.
       process.stdout.write(

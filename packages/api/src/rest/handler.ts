@@ -5,6 +5,8 @@ import { describeError, type Issue } from "../errors";
 import { localeFromAcceptLanguage } from "../locale";
 import { createCaller } from "../root";
 import type { Runtime } from "../runtime";
+import { BodyTooLargeError, isRequestAborted, readBodyWithin } from "../http/body";
+import type { HttpRequest } from "../http/node";
 import { buildOpenApiDocument } from "./openapi";
 import { REST_ROUTES } from "./routes";
 
@@ -31,38 +33,21 @@ function failure(code: ErrorCode, locale: Locale, extra: { message?: string; dat
   return json(entry.http, { code: entry.code, msg, data: extra.data ?? null }, extra.headers);
 }
 
-class BodyError extends Error {
-  constructor(readonly issue: Issue) {
-    super(issue.message);
-  }
-}
-
-/** Reads at most MAX_BODY_BYTES, counting what arrives rather than trusting Content-Length. */
-async function readJsonBody(req: Request): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  const tooLarge = new BodyError({ path: "", message: `body larger than ${MAX_BODY_BYTES} bytes` });
-  if (declared > MAX_BODY_BYTES) throw tooLarge;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        await reader.cancel();
-        throw tooLarge;
-      }
-      chunks.push(value);
-    }
-  }
-  const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") return {};
+/** Reads the JSON body (at most MAX_BODY_BYTES); an empty body is `{}`. */
+async function readJsonBody(req: HttpRequest): Promise<{ ok: true; value: unknown } | { ok: false; issue: Issue }> {
+  let bytes: Buffer;
   try {
-    return JSON.parse(text);
+    bytes = await readBodyWithin(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return { ok: false, issue: { path: "", message: error.message } };
+    throw error;
+  }
+  const text = bytes.toString("utf8");
+  if (text.trim() === "") return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
   } catch {
-    throw new BodyError({ path: "", message: "malformed JSON" });
+    return { ok: false, issue: { path: "", message: "malformed JSON" } };
   }
 }
 
@@ -70,7 +55,7 @@ async function readJsonBody(req: Request): Promise<unknown> {
  * The REST adapter: `/api/v1/user/*` with the seed's envelope, statuses and messages, calling the tRPC
  * procedures through `createCaller` (no second implementation).
  */
-export async function handleRestRequest(req: Request, runtime: Runtime): Promise<Response> {
+export async function handleRestRequest(req: HttpRequest, runtime: Runtime): Promise<Response> {
   const locale = localeFromAcceptLanguage(req.headers.get("accept-language"));
   const path = new URL(req.url).pathname.replace(/\/+$/, "");
   try {
@@ -89,12 +74,9 @@ export async function handleRestRequest(req: Request, runtime: Runtime): Promise
 
     let body: unknown = {};
     if (route.method === "POST") {
-      try {
-        body = await readJsonBody(req);
-      } catch (error) {
-        if (error instanceof BodyError) return failure("PARAM_ERROR", locale, { data: { issues: [error.issue] } });
-        throw error;
-      }
+      const read = await readJsonBody(req);
+      if (!read.ok) return failure("PARAM_ERROR", locale, { data: { issues: [read.issue] } });
+      body = read.value;
     }
     const resHeaders = new Headers();
     const caller = createCaller(createContext(runtime, req, resHeaders, "rest"));
@@ -116,7 +98,9 @@ export async function handleRestRequest(req: Request, runtime: Runtime): Promise
       return failure(described.code, locale, { message: described.message, data, headers });
     }
   } catch (error) {
-    runtime.logger.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), path }, "REST request failed");
+    // The client hung up mid-body: the front drops the connection without an answer or an error line.
+    if (isRequestAborted(error)) throw error;
+    runtime.logger.error({ err: error, path }, "REST request failed");
     return failure("INTERNAL", locale);
   }
 }

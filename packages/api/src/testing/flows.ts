@@ -6,10 +6,9 @@ import { AuthError, mintResetLink } from "@rekey/auth";
 import { and, auditEvents, emailOutbox, eq, users } from "@rekey/db";
 import { TRPCError } from "@trpc/server";
 import { describeError } from "../errors";
-import { handleRestRequest } from "../rest";
 import type { Runtime } from "../runtime";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
-import { callerFor, createTestRuntime, serveFetch, type CallerOptions, type TestRuntime } from "./index";
+import { callerFor, createTestRuntime, serveFront, type CallerOptions, type TestRuntime } from "./index";
 
 /** Neither is in the shipped blocklist. */
 export const PASSWORD = "Correct-Horse-7431";
@@ -164,9 +163,9 @@ async function read(response: Response): Promise<RestResponse> {
   return { status: response.status, headers: response.headers, text, body };
 }
 
-/** The REST adapter of `runtime` over real HTTP on 127.0.0.1. */
+/** The REST adapter of `runtime` over real HTTP on 127.0.0.1, mounted by the app's front as in production. */
 export async function startRest(runtime: Runtime): Promise<RestClient> {
-  const server = await serveFetch((req) => handleRestRequest(req, runtime));
+  const server = await serveFront(runtime);
   const send = async (path: string, init: RequestInit = {}) => read(await fetch(`${server.url}${path}`, init));
   return {
     url: server.url,

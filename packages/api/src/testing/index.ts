@@ -1,6 +1,5 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { Writable } from "node:stream";
 import { createCaptchaChallenge } from "@rekey/auth";
 import { loadConfig } from "@rekey/config";
@@ -11,6 +10,7 @@ import type { Transport as EmailTransport } from "@rekey/email";
 import type { WorkerOptions } from "@rekey/jobs";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { createContext, type Transport } from "../context";
+import { createFront, type FrontOptions } from "../http/front";
 import { createLogger } from "../logger";
 import { createCaller } from "../root";
 import { createRuntime, type Runtime } from "../runtime";
@@ -90,46 +90,31 @@ export interface TestServer {
 }
 
 /**
- * Serves a fetch-style handler over real HTTP on 127.0.0.1, setting the peer-address header from the
- * socket the way the app's server does.
+ * The app's HTTP front (the API, security headers, refusals) over real HTTP on 127.0.0.1, as server.mjs
+ * mounts it. What the front hands to Next (pages) gets `page(req, res)`, by default a bare HTML answer.
  */
-export async function serveFetch(handler: (req: Request) => Promise<Response>): Promise<TestServer> {
-  const server: Server = createServer((req, res) => {
-    void (async () => {
-      const headers = new Headers();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
-      }
-      headers.set(REMOTE_ADDR_HEADER, req.socket.remoteAddress ?? "");
-      const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const request = new Request(`http://${req.headers.host ?? "127.0.0.1"}${req.url ?? "/"}`, {
-        method: req.method,
-        headers,
-        body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-        duplex: "half",
-      } as RequestInit);
-      const response = await handler(request);
-      const outgoing: Record<string, string | string[]> = {};
-      response.headers.forEach((value, key) => {
-        if (key !== "set-cookie") outgoing[key] = value;
-      });
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length) outgoing["set-cookie"] = cookies;
-      res.writeHead(response.status, outgoing);
-      res.end(Buffer.from(await response.arrayBuffer()));
-    })().catch((error: unknown) => {
-      res.writeHead(599);
-      res.end(String(error));
+export async function serveFront(
+  runtime: Runtime,
+  options: FrontOptions & { page?: (req: IncomingMessage, res: ServerResponse) => void } = {},
+): Promise<TestServer> {
+  const front = createFront(runtime, options);
+  const page =
+    options.page ??
+    ((_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end("<!doctype html><title>page</title>");
     });
-  });
+  const server: Server = createServer();
+  front.attach(server, page);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { listMailbox } from "@rekey/api";
 import { getRuntime } from "@rekey/api/runtime";
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Fragment, type ReactNode } from "react";
 import { translate } from "~/i18n/messages";
@@ -21,10 +22,13 @@ function linkify(text: string): ReactNode[] {
   );
 }
 
-/** What the mailbox transport kept, newest first. Served only where configuration allows (embedded default). */
+/**
+ * What the mailbox transport kept, newest first. Served only where configuration allows (embedded default),
+ * and only to this machine: anyone else gets the same 404 as for a page that does not exist.
+ */
 export default async function MailboxPage() {
   const runtime = await getRuntime();
-  const messages = await listMailbox(runtime);
+  const messages = await listMailbox(runtime, await headers());
   if (!messages) notFound();
   const locale = await getLocale();
   const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
