@@ -13,7 +13,7 @@ export interface Text {
   show: string;
   captchaVerifying: string;
   emailInvalid: string;
-  signIn: { title: string; submit: string; forgot: string; wrong: string };
+  signIn: { title: string; submit: string; forgot: string; wrong: string; captchaWhy: string };
   signUp: { title: string; submit: string };
   forgot: {
     title: string;
@@ -55,7 +55,13 @@ export const TEXT: Record<Locale, Text> = {
     show: "显示",
     captchaVerifying: "正在进行人机验证，请稍候…",
     emailInvalid: "请输入有效的邮箱地址",
-    signIn: { title: "登录", submit: "登录", forgot: "忘记密码？", wrong: "账号或密码错误" },
+    signIn: {
+      title: "登录",
+      submit: "登录",
+      forgot: "忘记密码？",
+      wrong: "账号或密码错误",
+      captchaWhy: "该账户最近登录失败次数较多。为保护账户，登录前需要通过下方的人机验证（自动进行，约需一秒）。",
+    },
     signUp: { title: "注册", submit: "创建账户" },
     forgot: {
       title: "找回密码",
@@ -103,7 +109,14 @@ export const TEXT: Record<Locale, Text> = {
     show: "Show",
     captchaVerifying: "Running a quick human check…",
     emailInvalid: "Enter a valid email address",
-    signIn: { title: "Sign in", submit: "Sign in", forgot: "Forgot password?", wrong: "Incorrect account or password" },
+    signIn: {
+      title: "Sign in",
+      submit: "Sign in",
+      forgot: "Forgot password?",
+      wrong: "Incorrect account or password",
+      captchaWhy:
+        "This account has had several failed sign-ins. To protect it, a quick human check below must pass before you sign in (it runs by itself in about a second).",
+    },
     signUp: { title: "Sign up", submit: "Create account" },
     forgot: {
       title: "Forgot your password?",

@@ -1,5 +1,6 @@
+import { isIPv6 } from "node:net";
 import type { RateLimitName } from "@rekey/config";
-import { eq, rateLimits, sql } from "@rekey/db";
+import { inArray, rateLimits, sql } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
@@ -10,55 +11,113 @@ export interface LimitState {
   retryAfter: number;
 }
 
+/** One counter: a rule of RATE_LIMIT_DEFAULTS and whom it counts (an IP, an account, …). */
+export interface LimitHit {
+  name: RateLimitName;
+  subject: string;
+}
+
+/** A counted hit: what `giveBackLimits` needs to undo exactly this hit and nothing else. */
+export interface CountedHit extends LimitHit, LimitState {
+  /** The window the hit was counted in; null when limits are off. */
+  windowEndsAt: Date | null;
+}
+
 const OPEN: LimitState = { limited: false, retryAfter: 0 };
+
+/**
+ * Whom a per-IP limit counts: an IPv4 address as it is, an IPv6 address by its /64 (a subscriber gets a whole
+ * /64 and can use any address in it, so counting single addresses would give one person 2^64 budgets).
+ */
+export function ipSubject(ip: string | null): string {
+  if (!ip || !isIPv6(ip)) return ip ?? "unknown";
+  const [head = "", tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
+const keyOf = (hit: LimitHit) => `${hit.name}:${hit.subject}`;
+const excluded = (column: string) => sql.raw(`excluded.${column}`);
+
+/**
+ * Counts one hit on each of several counters in ONE statement (a multi-row upsert), each in its own fixed
+ * window kept in the database, so every app instance on the database shares them. Results come back in
+ * the order of `hits`; a counter is `limited` once this hit took it past its rule's max. Counters must
+ * be distinct.
+ */
+export async function hitLimits(deps: AuthDeps, hits: LimitHit[]): Promise<CountedHit[]> {
+  const { enabled, rules } = deps.config.rateLimits;
+  if (!enabled || hits.length === 0) return hits.map((hit) => ({ ...hit, ...OPEN, windowEndsAt: null }));
+  const now = deps.clock();
+  const nowIso = now.toISOString();
+  // Rows are upserted (and so locked) in key order: two statements sharing counters never deadlock.
+  const values = hits
+    .map((hit) => ({ key: keyOf(hit), count: 1, windowEndsAt: new Date(now.getTime() + rules[hit.name].windowSeconds * 1000) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const expired = sql`${rateLimits.windowEndsAt} <= ${nowIso}::timestamptz`;
+  // The race point: the count and the check are one atomic upsert per row, so N concurrent hits see
+  // N distinct counts and exactly `max` of them stay under the limit.
+  const rows = await deps.db
+    .insert(rateLimits)
+    .values(values)
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
+        windowEndsAt: sql`case when ${expired} then ${excluded("window_ends_at")} else ${rateLimits.windowEndsAt} end`,
+      },
+    })
+    .returning();
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  return hits.map((hit) => {
+    const row = byKey.get(keyOf(hit));
+    return { ...hit, ...state(row, rules[hit.name].max, now), windowEndsAt: row?.windowEndsAt ?? null };
+  });
+}
+
+/**
+ * Undoes hits counted by `hitLimits` in ONE statement: counters named in `clear` start again from zero,
+ * the others lose this one hit. A counter whose window has ended since the hit is left alone (the hit
+ * belonged to the old window).
+ */
+export async function giveBackLimits(deps: AuthDeps, hits: CountedHit[], clear: RateLimitName[] = []): Promise<void> {
+  const counted = hits.filter((hit): hit is CountedHit & { windowEndsAt: Date } => hit.windowEndsAt !== null);
+  if (counted.length === 0) return;
+  const nowIso = deps.clock().toISOString();
+  const values = counted
+    .map((hit) => ({ key: keyOf(hit), count: 0, windowEndsAt: hit.windowEndsAt }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const cleared = inArray(rateLimits.key, counted.filter((hit) => clear.includes(hit.name)).map(keyOf));
+  // An upsert rather than an UPDATE so rows are locked in the same key order as `hitLimits` (no deadlock).
+  // A row that is gone (cleared meanwhile) comes back with count 0: the same as no row.
+  await deps.db
+    .insert(rateLimits)
+    .values(values)
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${cleared} then 0 else greatest(${rateLimits.count} - 1, 0) end`,
+        windowEndsAt: sql`case when ${cleared} then ${nowIso}::timestamptz else ${rateLimits.windowEndsAt} end`,
+      },
+      setWhere: sql`${rateLimits.windowEndsAt} = ${excluded("window_ends_at")}`,
+    });
+}
 
 /**
  * Counts one hit against `name` for `subject` in a fixed window kept in the database, so every app
  * instance on the database shares it. One atomic upsert: concurrent hits never lose a count.
  */
 export async function hitLimit(deps: AuthDeps, name: RateLimitName, subject: string): Promise<LimitState> {
-  const { enabled, rules } = deps.config.rateLimits;
-  if (!enabled) return OPEN;
-  const rule = rules[name];
-  const now = deps.clock();
-  const nowIso = now.toISOString();
-  const endIso = new Date(now.getTime() + rule.windowSeconds * 1000).toISOString();
-  const expired = sql`${rateLimits.windowEndsAt} <= ${nowIso}::timestamptz`;
-  const [row] = await deps.db
-    .insert(rateLimits)
-    .values({ key: `${name}:${subject}`, count: 1, windowEndsAt: new Date(endIso) })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowEndsAt: sql`case when ${expired} then ${endIso}::timestamptz else ${rateLimits.windowEndsAt} end`,
-      },
-    })
-    .returning();
-  return state(row, rule.max, now, true);
+  const [hit] = await hitLimits(deps, [{ name, subject }]);
+  return { limited: hit!.limited, retryAfter: hit!.retryAfter };
 }
 
-/** Whether `subject` is already past the limit, without counting a hit. */
-export async function peekLimit(deps: AuthDeps, name: RateLimitName, subject: string): Promise<LimitState> {
-  const { enabled, rules } = deps.config.rateLimits;
-  if (!enabled) return OPEN;
-  const [row] = await deps.db.select().from(rateLimits).where(eq(rateLimits.key, `${name}:${subject}`));
-  return state(row, rules[name].max, deps.clock(), false);
-}
-
-export async function clearLimit(deps: AuthDeps, name: RateLimitName, subject: string): Promise<void> {
-  await deps.db.delete(rateLimits).where(eq(rateLimits.key, `${name}:${subject}`));
-}
-
-function state(
-  row: { count: number; windowEndsAt: Date } | undefined,
-  max: number,
-  now: Date,
-  counted: boolean,
-): LimitState {
+/** After a counted hit: limited once the count is past the rule's max. */
+function state(row: { count: number; windowEndsAt: Date } | undefined, max: number, now: Date): LimitState {
   if (!row || row.windowEndsAt.getTime() <= now.getTime()) return OPEN;
-  const limited = counted ? row.count > max : row.count >= max;
-  return { limited, retryAfter: Math.max(1, Math.ceil((row.windowEndsAt.getTime() - now.getTime()) / 1000)) };
+  return { limited: row.count > max, retryAfter: Math.max(1, Math.ceil((row.windowEndsAt.getTime() - now.getTime()) / 1000)) };
 }
 
 /** Hits a limit and, past it, records the event and throws RATE_LIMITED with the wait. */

@@ -3,7 +3,7 @@ import { audit } from "./audit";
 import { verifyCaptcha } from "./captcha";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
-import { enforceLimit, hitLimit } from "./rate-limit";
+import { enforceLimit, hitLimit, ipSubject } from "./rate-limit";
 import { findUserByEmail } from "./users";
 
 export interface RequestPasswordResetResult {
@@ -30,9 +30,9 @@ export async function requestPasswordReset(
   captchaPolicy: CaptchaPolicy = "off",
 ): Promise<RequestPasswordResetResult> {
   const { config, db } = deps;
-  await enforceLimit(deps, meta, "reset_ip", meta.ip ?? "unknown");
+  await enforceLimit(deps, meta, "reset_ip", ipSubject(meta.ip));
   const needsCaptcha =
-    captchaPolicy === "required" || (captchaPolicy === "adaptive" && (await hitLimit(deps, "captcha_soft", meta.ip ?? "unknown")).limited);
+    captchaPolicy === "required" || (captchaPolicy === "adaptive" && (await hitLimit(deps, "captcha_soft", ipSubject(meta.ip))).limited);
   if (needsCaptcha && !(await verifyCaptcha(deps, input.captcha))) {
     await audit(db, deps.clock(), meta, { event: "password_reset.request_refused", reason: input.captcha ? "captcha_invalid" : "captcha_missing", subject: input.email });
     throw new AuthError("CAPTCHA_REQUIRED");

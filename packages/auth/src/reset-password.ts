@@ -3,7 +3,7 @@ import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 import { assertPasswordAcceptable, hashPassword } from "./password";
-import { enforceLimit } from "./rate-limit";
+import { enforceLimit, ipSubject } from "./rate-limit";
 import { resolveResetToken } from "./reset-token";
 
 /**
@@ -17,7 +17,7 @@ export async function resetPassword(
   meta: RequestMeta,
 ): Promise<void> {
   const { db, config } = deps;
-  await enforceLimit(deps, meta, "token_ip", meta.ip ?? "unknown");
+  await enforceLimit(deps, meta, "token_ip", ipSubject(meta.ip));
   const event = "password_reset.reset_failed";
   const { token, user } = await resolveResetToken(deps, input.token, meta, event);
   try {

@@ -3,7 +3,7 @@ import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 import { assertPasswordAcceptable, hashPassword } from "./password";
-import { enforceLimit } from "./rate-limit";
+import { enforceLimit, ipSubject } from "./rate-limit";
 import { findUserByAccount, findUserByEmail } from "./users";
 
 /** Creates an account. Email and username are unique ignoring case. */
@@ -13,7 +13,7 @@ export async function signUp(
   meta: RequestMeta,
 ): Promise<User> {
   const { db, config } = deps;
-  await enforceLimit(deps, meta, "signup_ip", meta.ip ?? "unknown");
+  await enforceLimit(deps, meta, "signup_ip", ipSubject(meta.ip));
   if (await findUserByEmail(db, input.email)) throw new AuthError("EMAIL_TAKEN");
   // A username that equals someone's email (or the reverse) would make sign-in ambiguous.
   if (await findUserByAccount(db, input.username)) throw new AuthError("USERNAME_TAKEN");

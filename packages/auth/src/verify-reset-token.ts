@@ -1,6 +1,6 @@
 import type { AuthDeps, RequestMeta } from "./deps";
 import { maskEmail } from "./mask";
-import { enforceLimit } from "./rate-limit";
+import { enforceLimit, ipSubject } from "./rate-limit";
 import { resolveResetToken } from "./reset-token";
 
 export interface VerifyResetTokenResult {
@@ -15,7 +15,7 @@ export async function verifyResetToken(
   input: { token: string },
   meta: RequestMeta,
 ): Promise<VerifyResetTokenResult> {
-  await enforceLimit(deps, meta, "token_ip", meta.ip ?? "unknown");
+  await enforceLimit(deps, meta, "token_ip", ipSubject(meta.ip));
   const { token, user } = await resolveResetToken(deps, input.token, meta, "password_reset.verify_failed");
   return { maskedEmail: maskEmail(user.email), username: user.username, expiresAt: token.expiresAt };
 }

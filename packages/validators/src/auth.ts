@@ -30,7 +30,17 @@ export const username = z
   .regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '_', '.' and '-' only");
 
 export const signUpInput = z.object({ email, username, password });
-export const signInInput = z.object({ account: z.string().trim().min(1).max(EMAIL_MAX_LENGTH), password });
+/** `captcha` is needed only once the account is past its failed sign-in limit (answer CAPTCHA_REQUIRED). */
+/** An email address or a username. Control characters are no part of either (and PostgreSQL text refuses NUL). */
+const account = z
+  .string()
+  .trim()
+  .min(1)
+  .max(EMAIL_MAX_LENGTH)
+  // eslint-disable-next-line no-control-regex
+  .regex(/^[^\u0000-\u001f\u007f]*$/, "control characters are not allowed");
+
+export const signInInput = z.object({ account, password, captcha });
 
 const expiry = {
   /** Wall-clock time in `APP_TIMEZONE`, `YYYY-MM-DD HH:mm:ss` (the seed's format). */

@@ -2,11 +2,14 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
-import { errorText } from "~/components/errors";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { Captcha, type CaptchaHandle } from "~/components/captcha";
+import { domainCode, errorText } from "~/components/errors";
 import { Field, FormMessage } from "~/components/field";
 import { useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
+
+type Credentials = { account: string; password: string };
 
 export function SignInView() {
   const t = useT();
@@ -15,22 +18,53 @@ export function SignInView() {
   const [account, setAccount] = useState("");
   const [password, setPassword] = useState("");
   const [missing, setMissing] = useState<{ account?: string; password?: string }>({});
+  /** Set once the server asked for a captcha (too many failed sign-ins for this account). */
+  const [needsCaptcha, setNeedsCaptcha] = useState(false);
+  const [captcha, setCaptcha] = useState<string | null>(null);
+  /** Credentials submitted before the captcha finished: sent as soon as it does. */
+  const [waiting, setWaiting] = useState<Credentials | null>(null);
+  const captchaRef = useRef<CaptchaHandle>(null);
   const signIn = api.auth.signIn.useMutation({
     onSuccess: async () => {
       await utils.auth.me.invalidate();
       router.push("/");
     },
+    onError: (error, variables) => {
+      if (domainCode(error) !== "CAPTCHA_REQUIRED") return;
+      setNeedsCaptcha(true);
+      // Asked for a captcha on an attempt that carried none: send it again once the check has passed,
+      // so the person does not have to press the button twice.
+      if (!variables.captcha) setWaiting({ account: variables.account, password: variables.password });
+    },
+    // A captcha solution is good for one attempt: fetch and solve a new one for the next.
+    onSettled: () => captchaRef.current?.reset(),
   });
 
+  const send = (credentials: Credentials) => {
+    if (needsCaptcha && !captcha) {
+      setWaiting(credentials);
+      return;
+    }
+    setWaiting(null);
+    signIn.mutate({ ...credentials, captcha: needsCaptcha ? (captcha ?? undefined) : undefined });
+  };
+  useEffect(() => {
+    if (captcha && waiting && !signIn.isPending) {
+      setWaiting(null);
+      signIn.mutate({ ...waiting, captcha });
+    }
+  }, [captcha, waiting, signIn]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const errors = { account: account.trim() ? undefined : t("error.required"), password: password ? undefined : t("error.required") };
     setMissing(errors);
     if (errors.account || errors.password) return;
-    signIn.mutate({ account, password });
+    send({ account, password });
   };
   // The typed address travels to the forgot-password form, so nobody types it twice.
   const forgotHref = account.includes("@") ? `/forgot-password?email=${encodeURIComponent(account.trim())}` : "/forgot-password";
+  // The captcha request is explained below the form instead of the bare "please complete the captcha".
+  const error = signIn.error && domainCode(signIn.error) !== "CAPTCHA_REQUIRED" ? errorText(signIn.error, t) : null;
 
   return (
     <section className="card">
@@ -47,8 +81,17 @@ export function SignInView() {
           error={missing.password}
           required
         />
-        <FormMessage error={signIn.error ? errorText(signIn.error, t) : null} />
-        <button type="submit" className="primary" disabled={signIn.isPending}>
+        <FormMessage error={error} />
+        {needsCaptcha ? (
+          <>
+            <p className="hint" role="status">
+              {t("signIn.captchaWhy")}
+            </p>
+            <Captcha ref={captchaRef} onPayload={setCaptcha} />
+            {captcha ? null : <p className="hint">{t("captcha.verifying")}</p>}
+          </>
+        ) : null}
+        <button type="submit" className="primary" disabled={signIn.isPending || waiting !== null}>
           {t("signIn.submit")}
         </button>
       </form>

@@ -61,6 +61,8 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
     ["a username with spaces", "register", { email: "reg@example.com", username: "a b c", password: "Amber-Heron-3317" }, "username"],
     ["a missing password", "login", { account: "someone" }, "password"],
     ["an empty account", "login", { account: "", password: "Amber-Heron-3317" }, "account"],
+    ["a NUL byte in the account", "login", { account: "dem\u0000o", password: "Amber-Heron-3317" }, "account"],
+    ["a control character in the account", "login", { account: "demo\u001b[2J", password: "Amber-Heron-3317" }, "account"],
   ])("%s is 501 参数错误 (HTTP 400) with data.issues", async (_label, name, body, path) => {
     expectParamError(await rest.post(name, body), path);
   });

@@ -70,7 +70,7 @@ export const REST_ROUTES: Record<string, RestRoute> = {
     summary: "Sign in with an email address or username; returns a bearer token",
     input: signInInput,
     output: signInOutput,
-    errors: ["INVALID_CREDENTIALS", "RATE_LIMITED"],
+    errors: ["INVALID_CREDENTIALS", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
     message: "login",
     call: (caller, body) => caller.auth.signIn(body as never),
   },

@@ -3,7 +3,11 @@ import { signInInput, signInOutput } from "@rekey/validators";
 import { setSessionCookie } from "../../cookies";
 import { publicProcedure } from "../../trpc";
 
-/** Web: the session goes into an httpOnly cookie. REST: the bearer token is returned. */
+/**
+ * Web: the session goes into an httpOnly cookie. REST: the bearer token is returned. The input, `captcha`
+ * included, goes to the service: past the per-account failure limit it answers CAPTCHA_REQUIRED
+ * (REST: 403 with `data.challenge_url`) until a solved captcha comes with the attempt.
+ */
 export const signIn = publicProcedure
   .input(signInInput)
   .output(signInOutput)
