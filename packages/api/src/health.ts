@@ -2,10 +2,9 @@ import { sql } from "@rekey/db";
 import type { Runtime } from "./runtime";
 
 /** `GET /api/health`: 200 once the database answers a query, 503 otherwise. */
-export async function healthResponse(getRuntime: () => Promise<Runtime>): Promise<Response> {
+export async function healthResponse(runtime: Runtime): Promise<Response> {
   const headers = { "content-type": "application/json", "cache-control": "no-store" };
   try {
-    const runtime = await getRuntime();
     await runtime.deps.db.execute(sql`select 1`);
     return new Response(JSON.stringify({ status: "ok" }), { status: 200, headers });
   } catch {

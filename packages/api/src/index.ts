@@ -1,8 +1,4 @@
-export { appRouter, createCaller, type AppRouter } from "./root";
-export { createContext, type ApiContext, type Transport } from "./context";
-export { clientIp, REMOTE_ADDR_HEADER } from "./client-ip";
-export { LOCALE_COOKIE } from "./locale";
-export { describeError } from "./errors";
-export { healthResponse } from "./health";
-export { listMailbox, mayReadMailbox } from "./mailbox";
+// The package's public surface: what the app mounts and what its pages import. Everything else is internal.
+export type { AppRouter } from "./root";
 export { createFront, type Front, type FrontOptions } from "./http/front";
+export { listMailbox } from "./mailbox";

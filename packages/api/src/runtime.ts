@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureDemoAccount, systemClock, type AuthDeps, type Clock, type Logger } from "@rekey/auth";
+import { ensureDemoAccount, systemClock, type AuthDeps, type CaptchaWork, type Clock, type Logger } from "@rekey/auth";
 import { loadConfig, type Config } from "@rekey/config";
 import { openDatabase, type DatabaseHandle } from "@rekey/db";
 import type { Transport } from "@rekey/email";
@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   /** Overrides the transport chosen from configuration (tests). */
   transport?: Transport;
   worker?: WorkerOptions;
+  /** Less proof of work per captcha (tests solve many). */
+  captchaWork?: CaptchaWork;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const secret = resolveSecret(config);
   const database =
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true }));
-  const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger };
+  const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger, captchaWork: options.captchaWork };
   const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
   deps.onOutbox = jobs.dispatch;
   return {

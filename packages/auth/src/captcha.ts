@@ -2,13 +2,12 @@ import { createHmac } from "node:crypto";
 import { usedCaptchas } from "@rekey/db";
 import { createChallenge, randomInt, verifySolution, type Challenge, type Payload } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
-import type { AuthDeps } from "./deps";
+import type { AuthDeps, CaptchaWork } from "./deps";
 
 /** How long a challenge may be solved and submitted. */
 export const CAPTCHA_TTL_SECONDS = 5 * 60;
-/** PBKDF2 iterations per attempt × attempts ≈ 0.3-1 s of work in a browser (about 0.3 s in Node here). */
-const COST = 1_000;
-const COUNTER = { min: 300, max: 1_500 } as const;
+/** About 0.3-1 s of work in a browser (about 0.3-0.7 s in Node here). */
+export const CAPTCHA_WORK: CaptchaWork = { cost: 1_000, counter: { min: 300, max: 1_500 } };
 
 function keys(secret: string) {
   const derive = (purpose: string) => createHmac("sha256", secret).update(`captcha:${purpose}`).digest("base64url");
@@ -18,10 +17,11 @@ function keys(secret: string) {
 /** A signed ALTCHA proof-of-work challenge (self-hosted: no third party, works offline). */
 export async function createCaptchaChallenge(deps: AuthDeps): Promise<Challenge> {
   const expiresAt = new Date(deps.clock().getTime() + CAPTCHA_TTL_SECONDS * 1000);
+  const work = deps.captchaWork ?? CAPTCHA_WORK;
   return createChallenge({
     algorithm: "PBKDF2/SHA-256",
-    cost: COST,
-    counter: randomInt(COUNTER.min, COUNTER.max),
+    cost: work.cost,
+    counter: randomInt(work.counter.min, work.counter.max),
     deriveKey,
     // Expiry travels in the signed `data`, checked against the injected clock (altcha-lib would use the real one).
     data: { exp: Math.floor(expiresAt.getTime() / 1000) },

@@ -20,6 +20,14 @@ export interface AuthDeps {
   logger: Logger;
   /** Told of outbox rows once they are committed, so delivery can start at once. Must not throw. */
   onOutbox?: (rows: OutboxNotice[]) => void;
+  /** Proof of work per captcha challenge; `CAPTCHA_WORK` unless a test asks for less. */
+  captchaWork?: CaptchaWork;
+}
+
+/** How much work a captcha challenge asks for: PBKDF2 iterations per attempt, and the range of attempts. */
+export interface CaptchaWork {
+  cost: number;
+  counter: { min: number; max: number };
 }
 
 export interface OutboxNotice {

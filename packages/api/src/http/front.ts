@@ -73,12 +73,11 @@ function jsonResponse(status: number, body: string): Response {
 export function createFront(runtime: Runtime, options: FrontOptions = {}): Front {
   const { config, logger } = runtime;
   const origins = allowedOrigins(config.appUrl);
-  const health = () => Promise.resolve(runtime);
 
   function route(path: string): ((req: HttpRequest) => Promise<Response>) | undefined {
     if (under(path, REST_PREFIX)) return (req) => handleRestRequest(req, runtime);
     if (under(path, TRPC_ENDPOINT)) return (req) => handleTrpcRequest(req, runtime, origins);
-    if (path === "/api/health") return () => healthResponse(health);
+    if (path === "/api/health") return () => healthResponse(runtime);
     // Anything else under /api that Next could not even decode would be its 500: a plain 400 instead.
     if (under(path, "/api") && !decodable(path)) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
     return undefined;

@@ -16,6 +16,8 @@ import { createCaller } from "../root";
 import { createRuntime, type Runtime } from "../runtime";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
+/** About 1/40 of the production captcha's work. */
+const TEST_CAPTCHA_WORK = { cost: 100, counter: { min: 20, max: 200 } };
 
 /** A clock tests move by hand: expiry is tested by advancing it, never by sleeping. */
 export function fakeClock(start = new Date("2026-01-15T08:00:00.000Z")) {
@@ -60,6 +62,8 @@ export async function createTestRuntime(
     logger: createLogger("debug", sink),
     transport: options.transport,
     worker: options.worker,
+    // Real challenges and real verification, with a fraction of the work: suites solve dozens of them.
+    captchaWork: TEST_CAPTCHA_WORK,
   });
   return { runtime, clock, logs, close: () => runtime.close() };
 }
