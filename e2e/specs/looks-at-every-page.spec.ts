@@ -9,7 +9,7 @@ import { visitEveryPageState } from "../support/tour";
 test("every page and state: screenshots at desktop width and at 360 px, and no serious or critical axe violation", async ({
   page,
 }, testInfo) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await visitEveryPageState(page, async (state, { held = false } = {}) => {
     await saveScreenshots(page, testInfo, state);
     // axe-core needs the page's timers; the one held state (the success message that counts down to the

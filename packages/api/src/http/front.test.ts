@@ -160,6 +160,8 @@ describe.each(targets)("the HTTP front on $name", (target) => {
       "MKCOL /api/v1/user/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
       "POST /api/v1/user/%E0%A4%A HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
       "GET /api/v1/%ZZ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "GET /api/%76%31/user/nothing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "GET /api/./v1/user/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
     ]) {
       const answer = parseRaw(await raw(server.url, request));
       expect([404, 405], request).toContain(answer.status);

@@ -66,6 +66,20 @@ function decodable(path: string): boolean {
   }
 }
 
+/**
+ * The path as a router would see it (dot segments resolved, %-escapes decoded where they can be), so that
+ * `/api/%76%31/…` or `/api/./v1/…` reach the API's well-formed answers rather than Next's HTML 404.
+ */
+function canonicalPath(target: string): { path: string; decodable: boolean } {
+  let path = target.split("?")[0]!.split("#")[0]!;
+  try {
+    path = new URL(`http://x${path.startsWith("/") ? "" : "/"}${path}`).pathname;
+  } catch {
+    return { path, decodable: false };
+  }
+  return decodable(path) ? { path: decodeURIComponent(path), decodable: true } : { path, decodable: false };
+}
+
 function jsonResponse(status: number, body: string): Response {
   return new Response(body, { status, headers: { "content-type": "application/json; charset=utf-8" } });
 }
@@ -74,12 +88,12 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
   const { config, logger } = runtime;
   const origins = allowedOrigins(config.appUrl);
 
-  function route(path: string): ((req: HttpRequest) => Promise<Response>) | undefined {
+  function route({ path, decodable }: { path: string; decodable: boolean }): ((req: HttpRequest) => Promise<Response>) | undefined {
     if (under(path, REST_PREFIX)) return (req) => handleRestRequest(req, runtime);
     if (under(path, TRPC_ENDPOINT)) return (req) => handleTrpcRequest(req, runtime, origins);
     if (path === "/api/health") return () => healthResponse(runtime);
     // Anything else under /api that Next could not even decode would be its 500: a plain 400 instead.
-    if (under(path, "/api") && !decodable(path)) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
+    if (under(path, "/api") && !decodable) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
     return undefined;
   }
 
@@ -107,7 +121,8 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     host: config.host,
     port: config.port,
     handle(req, res, next) {
-      const path = (req.url ?? "/").split("?")[0]!;
+      const target = canonicalPath(req.url ?? "/");
+      const { path } = target;
       for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) res.setHeader(name, value);
       const forwardedProto = req.headers["x-forwarded-proto"];
       const https = arrivedOverHttps(
@@ -119,7 +134,7 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
       // Always overwritten from the socket: rate limits and the mailbox's loopback check rely on it.
       req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
 
-      const handler = route(path);
+      const handler = route(target);
       if (handler) {
         res.setHeader("cache-control", "no-store");
         serve(req, res, handler).catch((error: unknown) => {
