@@ -1,5 +1,5 @@
 /** The properties every answer must satisfy (CONTRACT.md §2, §3, §6). */
-import { isKnownProcedure } from "./arbitraries";
+import { isKnownProcedure } from "./endpoints";
 import { header, type Answer } from "./http";
 import type { FuzzCase } from "./model";
 
