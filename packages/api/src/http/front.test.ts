@@ -169,6 +169,11 @@ describe.each(targets)("the HTTP front on $name", (target) => {
     }
     const other = parseRaw(await raw(server.url, "GET /api/inngest/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     expect(other.status).toBe(400);
+    const form = new FormData();
+    form.set("a", "b");
+    const unknown = await fetch(`${server.url}/api/nothing-here`, { method: "POST", body: form });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ code: 404, msg: "接口不存在" });
   });
 
   it("answers CONNECT, an odd Expect, a broken tRPC escape and a bogus server action instead of closing or 500", async () => {

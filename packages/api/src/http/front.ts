@@ -35,7 +35,10 @@ export interface Front {
   attach(server: Server, next: (req: IncomingMessage, res: ServerResponse) => unknown): void;
 }
 
-const envelope = (code: "PARAM_ERROR" | "METHOD_NOT_ALLOWED" | "INTERNAL") =>
+/** Served by Next (apps/web/src/app/api/inngest/route.ts), in Inngest mode only. */
+const INNGEST_PATH = "/api/inngest";
+
+const envelope = (code: "PARAM_ERROR" | "METHOD_NOT_ALLOWED" | "ROUTE_NOT_FOUND" | "INTERNAL") =>
   JSON.stringify({ code: ERROR_CODES[code].code, msg: ERROR_CODES[code].zh, data: null });
 const PARAM_ERROR_BODY = envelope("PARAM_ERROR");
 
@@ -92,9 +95,12 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     if (under(path, REST_PREFIX)) return (req) => handleRestRequest(req, runtime);
     if (under(path, TRPC_ENDPOINT)) return (req) => handleTrpcRequest(req, runtime, origins);
     if (path === "/api/health") return () => healthResponse(runtime);
-    // Anything else under /api that Next could not even decode would be its 500: a plain 400 instead.
-    if (under(path, "/api") && !decodable) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
-    return undefined;
+    if (!under(path, "/api")) return undefined;
+    // Next could not even decode this (its 500): a plain 400 instead.
+    if (!decodable) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
+    // The one API route Next serves; anything else under /api is unknown here, not a page to render.
+    if (path === INNGEST_PATH) return undefined;
+    return () => Promise.resolve(jsonResponse(404, envelope("ROUTE_NOT_FOUND")));
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, handler: (req: HttpRequest) => Promise<Response>) {
@@ -143,9 +149,9 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
         });
         return;
       }
-      // Pages are only ever read (the Inngest route under /api is not a page): no page defines a server
-      // action, and Next would take any other method (or a multipart POST) for one and log an error for it.
-      if (req.method !== "GET" && req.method !== "HEAD" && !under(path, "/api")) {
+      // Pages are only ever read (the Inngest route is not a page): no page defines a server action, and Next
+      // would take any other method (or a multipart POST) for one and log an error for it.
+      if (req.method !== "GET" && req.method !== "HEAD" && path !== INNGEST_PATH) {
         res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8", "content-length": "18" });
         res.end("Method Not Allowed");
         return;
