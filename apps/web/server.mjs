@@ -3,7 +3,6 @@
 // src/http/front.ts, handed over by the instrumentation hook once the runtime is up) records the socket's
 // peer address, sets every answer's security headers, serves the API directly and answers what Next
 // would turn into a 500. Nothing listens until the runtime is ready.
-import { createServer } from "node:http";
 import { resolve } from "node:path";
 import next from "next";
 
@@ -34,8 +33,7 @@ try {
 }
 const front = await frontReady;
 
-const server = createServer();
-front.attach(server, handle);
+const server = front.createServer(handle);
 server.on("error", (error) => {
   const reason = /** @type {NodeJS.ErrnoException} */ (error).code === "EADDRINUSE" ? "the port is already in use" : error.message;
   console.error(`\nRekey cannot start: ${front.host}:${front.port}: ${reason}\n`);

@@ -14,6 +14,20 @@ export interface DescribedError {
   issues?: Issue[];
 }
 
+/**
+ * Failures tRPC raises itself, before or around a procedure (no domain error as their cause): an unknown
+ * procedure, the wrong method, an unreadable body, a missing session.
+ */
+const ROUTER_FAILURES: Partial<Record<TRPCError["code"], ErrorCode>> = {
+  UNAUTHORIZED: "UNAUTHORIZED",
+  BAD_REQUEST: "PARAM_ERROR",
+  PARSE_ERROR: "PARAM_ERROR",
+  NOT_FOUND: "ROUTE_NOT_FOUND",
+  METHOD_NOT_SUPPORTED: "METHOD_NOT_ALLOWED",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
+};
+
 function issuesOf(error: unknown): Issue[] | undefined {
   const list = (error as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(list)) return undefined;
@@ -34,11 +48,10 @@ export function describeError(error: unknown, locale: Locale): DescribedError {
   }
   const issues = issuesOf(cause);
   if (issues) return { code: "PARAM_ERROR", message: errorMessage("PARAM_ERROR", locale), issues };
-  if (error instanceof TRPCError && error.code === "UNAUTHORIZED") {
-    return { code: "UNAUTHORIZED", message: errorMessage("UNAUTHORIZED", locale) };
-  }
-  if (error instanceof TRPCError && (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR")) {
-    return { code: "PARAM_ERROR", message: errorMessage("PARAM_ERROR", locale), issues: [] };
+  const routerCode = error instanceof TRPCError ? ROUTER_FAILURES[error.code] : undefined;
+  if (routerCode) {
+    const described: DescribedError = { code: routerCode, message: errorMessage(routerCode, locale) };
+    return routerCode === "PARAM_ERROR" ? { ...described, issues: [] } : described;
   }
   return { code: "INTERNAL", message: errorMessage("INTERNAL", locale) };
 }

@@ -84,7 +84,8 @@ export function serializeError(value: unknown): unknown {
   if (!isErrorLike(value) || produced.has(value)) return value;
   const summary: SerializedError = summarizeError(value);
   const lines = frames(value);
-  if (lines.length > 0) summary.stack = [`${summary.name}: ${summary.message}`, ...lines].join("\n");
+  // Database errors: code and message only (CONTRACT §6). Our own faults keep their frames for debugging.
+  if (lines.length > 0 && !summary.database) summary.stack = [`${summary.name}: ${summary.message}`, ...lines].join("\n");
   produced.add(summary);
   return summary;
 }

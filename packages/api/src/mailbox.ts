@@ -1,27 +1,10 @@
 import { desc, mailboxMessages, type MailboxMessage } from "@rekey/db";
 import { clientIp, REMOTE_ADDR_HEADER } from "./client-ip";
+import { hostNameOf, isLoopbackAddress, isLoopbackName } from "./loopback";
 import type { Runtime } from "./runtime";
 
 interface HeaderReader {
   get(name: string): string | null;
-}
-
-const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-/** 127.0.0.0/8 and ::1, also in their IPv4-mapped IPv6 spelling. */
-export function isLoopbackAddress(ip: string | null | undefined): boolean {
-  if (!ip) return false;
-  const value = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
-  return value === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(value);
-}
-
-function hostName(host: string | null): string | null {
-  if (!host) return null;
-  try {
-    return new URL(`http://${host}`).hostname.toLowerCase();
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -36,8 +19,8 @@ export function mayReadMailbox(runtime: Runtime, headers: HeaderReader): boolean
   const peer = headers.get(REMOTE_ADDR_HEADER);
   const client = clientIp(new Headers({ [REMOTE_ADDR_HEADER]: peer ?? "", "x-forwarded-for": headers.get("x-forwarded-for") ?? "" }), config.trustProxy);
   if (!isLoopbackAddress(peer) || !isLoopbackAddress(client)) return false;
-  const host = hostName(headers.get("host"));
-  return host !== null && (LOOPBACK_NAMES.has(host) || host === new URL(config.appUrl).hostname.toLowerCase());
+  const host = hostNameOf(headers.get("host"));
+  return host !== null && (isLoopbackName(host) || host === new URL(config.appUrl).hostname.toLowerCase());
 }
 
 /** The local mailbox (newest first), or null where this request must not see it (see `mayReadMailbox`). */

@@ -7,7 +7,7 @@ const targets = await testDatabases();
 
 const WRONG = "Wrong-Guess-4417";
 const LIMITED = { code: 429, msg: "请求过于频繁，请稍后再试", data: { retry_after: 900 } };
-const CAPTCHA = { code: 403, msg: "请完成人机验证", data: { challenge_url: "http://rekey.test/api/v1/captcha/challenge" } };
+const CAPTCHA = { code: 403, msg: "请完成人机验证", data: { challenge_url: "http://rekey.test/api/captcha/challenge" } };
 /** Default sign-in limits; REST clients name their IP in X-Forwarded-For (one trusted proxy). */
 const ENV = { RATE_LIMITS: RELAXED_LIMITS, TRUST_PROXY: "1" };
 

@@ -55,6 +55,7 @@ describe.each(targets)("summarizeError with real $name errors", (target) => {
         name: "DrizzleQueryError",
         code: "23514",
         message: 'new row for relation "users" violates check constraint "no_rows"',
+        database: true,
       });
       const text = safeErrorText(error);
       expect(text).toBe('DrizzleQueryError [23514]: new row for relation "users" violates check constraint "no_rows"');
@@ -107,6 +108,7 @@ describe.each(targets)("summarizeError with real $name errors", (target) => {
         name: target.name === "postgres" ? "PostgresError" : "DatabaseError",
         code: "23514",
         message: 'new row for relation "users" violates check constraint "no_rows"',
+        database: true,
       });
       // Wrapped once more (a TRPCError, a job error): the database error inside still decides.
       expect(summarizeError(new Error(String(error), { cause: error })).code).toBe("23514");

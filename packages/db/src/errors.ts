@@ -13,6 +13,8 @@ export interface ErrorSummary {
   message: string;
   /** The cause, summarised the same way (non-database chains only, a few levels deep). */
   cause?: ErrorSummary;
+  /** Set for database errors, which are logged by code and message only (CONTRACT §6): no stack either. */
+  database?: true;
 }
 
 /** Longest message kept (after scrubbing). */
@@ -135,14 +137,14 @@ function databaseSummary(error: unknown): ErrorSummary | undefined {
   for (let depth = 0; depth < 6 && isObject(current); depth += 1) {
     if (isDrizzleQueryError(current)) {
       const cause: unknown = current.cause;
-      if (isDriverError(cause)) return { name: "DrizzleQueryError", code: cause.code, message: driverMessage(cause) };
+      if (isDriverError(cause)) return { name: "DrizzleQueryError", code: cause.code, message: driverMessage(cause), database: true };
       // Connection failures (`CONNECTION_ENDED`, `PGlite is closed`): the cause's own code and message.
       const inner = isObject(cause) ? summarize(cause, 3) : undefined;
-      return { name: "DrizzleQueryError", code: inner?.code, message: inner?.message ?? "query failed" };
+      return { name: "DrizzleQueryError", code: inner?.code, message: inner?.message ?? "query failed", database: true };
     }
     if (isDriverError(current)) {
       const name = current.name === "PostgresError" ? "PostgresError" : "DatabaseError";
-      return { name, code: current.code, message: driverMessage(current) };
+      return { name, code: current.code, message: driverMessage(current), database: true };
     }
     current = current.cause;
   }

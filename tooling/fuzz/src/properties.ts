@@ -118,14 +118,13 @@ function normalized(path: string): string {
  * Is this request under `/api/v1/` whichever way a server reads the path? Raw bytes and the normalised path
  * must both say so (`/api/v1/../trpc/x` is a tRPC request once normalised: no envelope is owed there).
  */
-function restScope(target: string): { inScope: boolean; document?: "openapi" | "captcha" } {
+function restScope(target: string): { inScope: boolean; document?: "openapi" } {
   const raw = pathPart(target);
   if (!raw.startsWith(REST_PREFIX)) return { inScope: false };
   const norm = normalized(raw);
   if (!norm.startsWith(REST_PREFIX)) return { inScope: false };
   const trimmed = norm.replace(/\/+$/, "");
   if (trimmed === "/api/v1/openapi.json") return { inScope: true, document: "openapi" };
-  if (trimmed === "/api/v1/captcha/challenge") return { inScope: true, document: "captcha" };
   return { inScope: true };
 }
 
@@ -137,7 +136,7 @@ function parseJson(a: Answer): unknown {
   }
 }
 
-function checkEnvelope(c: FuzzCase, a: Answer, document: "openapi" | "captcha" | undefined): string | undefined {
+function checkEnvelope(c: FuzzCase, a: Answer, document: "openapi" | undefined): string | undefined {
   const ct = header(a, "content-type") ?? "";
   const jsonType = /^application\/json\b/i.test(ct);
   if (c.spec.method === "HEAD") {
@@ -149,7 +148,7 @@ function checkEnvelope(c: FuzzCase, a: Answer, document: "openapi" | "captcha" |
   if (document && a.status === 200) {
     const doc = parseJson(a);
     if (!jsonType || !isPlainObject(doc)) return `200 ${document} document is not a JSON object (${ct})`;
-    if (document === "openapi" && typeof doc.openapi !== "string") return "200 openapi.json without an `openapi` field";
+    if (typeof doc.openapi !== "string") return "200 openapi.json without an `openapi` field";
     return undefined;
   }
   if (a.body.length === 0) return `${a.status} with an empty body${isBare(a) ? " (Node-level answer)" : ""}`;

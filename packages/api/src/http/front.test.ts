@@ -119,10 +119,12 @@ describe.each(targets)("the HTTP front on $name", (target) => {
     expect((await batch(11)).status).toBe(400);
   });
 
-  it("answers an unknown procedure with 404 NOT_FOUND", async () => {
+  it("answers an unknown procedure with 404 NOT_FOUND, saying so rather than 'server error'", async () => {
     const res = await trpc("auth.nothingHere", { headers: { cookie } });
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { data: { code: string } } }).error.data.code).toBe("NOT_FOUND");
+    const { error } = (await res.json()) as { error: { message: string; data: { code: string; domainCode: string } } };
+    expect(error.data).toMatchObject({ code: "NOT_FOUND", domainCode: "ROUTE_NOT_FOUND" });
+    expect(error.message).toBe("接口不存在");
   });
 
   it("marks every API answer no-store and every answer nosniff, no-referrer and unframable", async () => {
@@ -185,11 +187,37 @@ describe.each(targets)("the HTTP front on $name", (target) => {
     const trpcEscape = await fetch(`${server.url}/api/trpc/%Z108`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(trpcEscape.status).toBe(400);
     const action = await fetch(`${server.url}/`, { headers: { "next-action": "abc" } });
-    expect(action.status).toBe(400);
+    expect(action.status).toBe(405);
     const form = new FormData();
     form.set("a", "b");
     const post = await fetch(`${server.url}/sign-in`, { method: "POST", body: form });
     expect(post.status).toBe(405);
+  });
+
+  it("answers //, absolute-form targets and a missing Host as the API, never with a redirect elsewhere", async () => {
+    for (const request of [
+      "GET //api/v1/user/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "POST ///api/v1/user/logout HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+      "GET http://evil.example/api/v1/user/me HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "GET /api/v1/user/me HTTP/1.1\r\nConnection: close\r\n\r\n",
+      "GET /api/v1/user/me HTTP/1.0\r\n\r\n",
+    ]) {
+      const answer = parseRaw(await raw(server.url, request));
+      expect(answer.status, request).toBe(401);
+      expect(answer.headers.get("location"), request).toBeUndefined();
+      expect(JSON.parse(answer.body), request).toMatchObject({ code: 401 });
+    }
+    const star = parseRaw(await raw(server.url, "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    expect(star.status).toBe(400);
+  });
+
+  it("answers an Upgrade request at once and closes it, instead of holding the socket open", async () => {
+    for (const path of ["/api/v1/user/me", "/api/trpc/auth.me", "/sign-in"]) {
+      const request = `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`;
+      const answer = parseRaw(await raw(server.url, request));
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(answer.body)).toEqual({ code: 501, msg: "参数错误", data: null });
+    }
   });
 
   it("answers a request Node cannot parse with the 501 envelope, not an empty 400", async () => {
@@ -219,6 +247,29 @@ describe.each(targets)("HSTS behind a trusted proxy on $name", (target) => {
       expect(api.headers.get("strict-transport-security")).not.toBeNull();
       const plain = await fetch(`${server.url}/sign-in`, { headers: { "x-forwarded-proto": "http" } });
       expect(plain.headers.get("strict-transport-security")).toBeNull();
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+});
+
+describe.each(targets)("the embedded default's loopback origin on $name", (target) => {
+  it("moves a page opened under another name of this machine to APP_URL, whose origin alone may call the API", async () => {
+    const t = await runtimeFor(target, { APP_URL: "http://localhost:3000" });
+    const server = await serveFront(t.runtime);
+    try {
+      const page = parseRaw(await raw(server.url, "GET /sign-in?x=1 HTTP/1.1\r\nHost: 127.0.0.1:3000\r\nConnection: close\r\n\r\n"));
+      expect(page.status).toBe(308);
+      expect(page.headers.get("location")).toBe("http://localhost:3000/sign-in?x=1");
+      const same = parseRaw(await raw(server.url, "GET /sign-in HTTP/1.1\r\nHost: localhost:3000\r\nConnection: close\r\n\r\n"));
+      expect(same.status).toBe(200);
+      const elsewhere = parseRaw(await raw(server.url, "GET /sign-in HTTP/1.1\r\nHost: rekey.example\r\nConnection: close\r\n\r\n"));
+      expect(elsewhere.status).toBe(200);
+      for (const origin of ["http://127.0.0.1:3000", "http://[::1]:3000"]) {
+        const res = await fetch(`${server.url}/api/trpc/auth.signOut`, { method: "POST", headers: { origin, "content-type": "application/json" } });
+        expect(res.status, origin).toBe(403);
+      }
     } finally {
       await server.close();
       await t.close();

@@ -1,38 +1,34 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { ERROR_CODES } from "@rekey/validators";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { healthResponse } from "../health";
+import { hostNameOf, isLoopbackName } from "../loopback";
 import { handleRestRequest, REST_PREFIX } from "../rest/handler";
 import type { Runtime } from "../runtime";
 import { isRequestAborted } from "./body";
-import { allowedOrigins } from "./cross-site";
+import { CAPTCHA_CHALLENGE_PATH, captchaChallengeResponse } from "./captcha";
 import { fromNode, writeResponse, type HttpRequest } from "./node";
+import { canonicalPath, originForm, under, type CanonicalPath } from "./paths";
 import { arrivedOverHttps, BASE_SECURITY_HEADERS, contentSecurityPolicy, createNonce, HSTS } from "./security-headers";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "./trpc";
 
 export interface FrontOptions {
-  /** Development server: the CSP lets React's development build evaluate code. */
+  /** Development server: the CSP lets React's development build evaluate code; Next keeps its HMR socket. */
   dev?: boolean;
 }
 
 /**
- * The app's HTTP front, in front of Next: every answer's security headers, the API (REST, tRPC, health)
- * served directly, and answers for what Next would turn into a 500 or an empty body (undecodable paths,
- * methods it does not route, requests Node's parser refuses).
+ * The app's HTTP front, in front of Next: every answer's security headers, the API (REST, tRPC, health,
+ * captcha) served directly, and well-formed answers where Next or Node would send a 500, an empty body, a
+ * redirect or nothing at all (undecodable paths, odd methods, unparsable requests, CONNECT, Upgrade).
  */
 export interface Front {
   /** Where to listen (CONTRACT §5 `HOST`, `PORT`). */
   host: string;
   port: number;
-  /** Handles the request, or sets the page headers and calls `next` to hand it to Next. */
-  handle(req: IncomingMessage, res: ServerResponse, next: () => unknown): void;
-  /** For the server's `clientError` event: a well-formed answer to a request Node could not parse. */
-  clientError(error: NodeJS.ErrnoException, socket: Duplex): void;
-  /** For the server's `connect` event: CONNECT is not served here (Node would close without a word). */
-  refuseConnect(req: IncomingMessage, socket: Duplex): void;
-  /** Serves every request `server` receives through this front, handing pages to `next`. */
-  attach(server: Server, next: (req: IncomingMessage, res: ServerResponse) => unknown): void;
+  /** An HTTP server that sends every request through this front, handing pages to `next` (Next). */
+  createServer(next: (req: IncomingMessage, res: ServerResponse) => unknown): Server;
 }
 
 /** Served by Next (apps/web/src/app/api/inngest/route.ts), in Inngest mode only. */
@@ -42,8 +38,14 @@ const envelope = (code: "PARAM_ERROR" | "METHOD_NOT_ALLOWED" | "ROUTE_NOT_FOUND"
   JSON.stringify({ code: ERROR_CODES[code].code, msg: ERROR_CODES[code].zh, data: null });
 const PARAM_ERROR_BODY = envelope("PARAM_ERROR");
 
-/** An answer written straight to a socket Node's HTTP machinery has given up on (or never took). */
+function jsonResponse(status: number, body: string): Response {
+  return new Response(body, { status, headers: { "content-type": "application/json; charset=utf-8" } });
+}
+
+/** An answer written straight to a socket that Node's HTTP machinery gave up on, or never took. */
 function answerOnSocket(socket: Duplex, status: string, body: string, extra = ""): void {
+  // Next may also act on an upgrade socket after us: a late write must not become an uncaught error.
+  socket.on("error", () => {});
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -55,47 +57,17 @@ function answerOnSocket(socket: Duplex, status: string, body: string, extra = ""
   );
 }
 
-
-function under(path: string, prefix: string): boolean {
-  return path === prefix || path.startsWith(`${prefix}/`);
-}
-
-function decodable(path: string): boolean {
-  try {
-    decodeURIComponent(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The path as a router would see it (dot segments resolved, %-escapes decoded where they can be), so that
- * `/api/%76%31/…` or `/api/./v1/…` reach the API's well-formed answers rather than Next's HTML 404.
- */
-function canonicalPath(target: string): { path: string; decodable: boolean } {
-  let path = target.split("?")[0]!.split("#")[0]!;
-  try {
-    path = new URL(`http://x${path.startsWith("/") ? "" : "/"}${path}`).pathname;
-  } catch {
-    return { path, decodable: false };
-  }
-  return decodable(path) ? { path: decodeURIComponent(path), decodable: true } : { path, decodable: false };
-}
-
-function jsonResponse(status: number, body: string): Response {
-  return new Response(body, { status, headers: { "content-type": "application/json; charset=utf-8" } });
-}
-
 export function createFront(runtime: Runtime, options: FrontOptions = {}): Front {
   const { config, logger } = runtime;
-  const origins = allowedOrigins(config.appUrl);
+  const appUrl = new URL(config.appUrl);
 
-  function route({ path, decodable }: { path: string; decodable: boolean }): ((req: HttpRequest) => Promise<Response>) | undefined {
-    if (under(path, REST_PREFIX)) return (req) => handleRestRequest(req, runtime);
-    if (under(path, TRPC_ENDPOINT)) return (req) => handleTrpcRequest(req, runtime, origins);
-    if (path === "/api/health") return () => healthResponse(runtime);
-    if (!under(path, "/api")) return undefined;
+  function route({ path, raw, decodable }: CanonicalPath, method: string): ((req: HttpRequest) => Promise<Response>) | undefined {
+    const api = (prefix: string) => under(path, prefix) || under(raw, prefix);
+    if (api(REST_PREFIX)) return (req) => handleRestRequest(req, runtime);
+    if (api(TRPC_ENDPOINT)) return (req) => handleTrpcRequest(req, runtime, appUrl.origin);
+    if (path === "/api/health") return () => healthResponse(method, runtime);
+    if (path === CAPTCHA_CHALLENGE_PATH) return (req) => captchaChallengeResponse(req, runtime);
+    if (!api("/api")) return undefined;
     // Next could not even decode this (its 500): a plain 400 instead.
     if (!decodable) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
     // The one API route Next serves; anything else under /api is unknown here, not a page to render.
@@ -123,69 +95,94 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     await writeResponse(req, res, response, converted?.abandoned() ?? false);
   }
 
+  /** Page requests: only reads, on APP_URL's own origin, with a fresh CSP nonce. */
+  function page(req: IncomingMessage, res: ServerResponse, path: string, https: boolean, next: () => unknown): void {
+    // The embedded default opened as http://127.0.0.1:3000 while APP_URL says localhost: the pages' API
+    // accepts calls from APP_URL's origin only, so move to it (only ever between names of this machine).
+    const host = hostNameOf(req.headers.host);
+    if (host && isLoopbackName(host) && isLoopbackName(appUrl.hostname) && req.headers.host !== appUrl.host) {
+      res.writeHead(308, { location: `${appUrl.origin}${req.url}`, "content-length": "0" });
+      res.end();
+      return;
+    }
+    // Pages are only ever read: no page defines a server action, and Next would take any other method (or
+    // a multipart POST, or a Next-Action header) for one and log an error for it.
+    if ((req.method !== "GET" && req.method !== "HEAD" && path !== INNGEST_PATH) || req.headers["next-action"] !== undefined) {
+      res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8", "content-length": "18" });
+      res.end("Method Not Allowed");
+      return;
+    }
+    if (!path.startsWith("/_next/static/")) {
+      // Next reads the nonce from the request's policy and puts it on every script it renders.
+      const policy = contentSecurityPolicy(createNonce(), { https, dev: options.dev ?? false });
+      req.headers["content-security-policy"] = policy;
+      res.setHeader("content-security-policy", policy);
+    }
+    next();
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse, next: () => unknown): void {
+    for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) res.setHeader(name, value);
+    const forwardedProto = req.headers["x-forwarded-proto"];
+    const https = arrivedOverHttps(
+      "encrypted" in req.socket && Boolean(req.socket.encrypted),
+      Array.isArray(forwardedProto) ? forwardedProto.join(",") : (forwardedProto ?? null),
+      config.trustProxy,
+    );
+    if (https) res.setHeader("strict-transport-security", HSTS);
+    // Always overwritten from the socket: rate limits and the mailbox's loopback check rely on it.
+    req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
+    // HTTP/1.0 and some clients send no Host; Next needs one to build URLs, and it is never trusted anyway.
+    req.headers.host ??= appUrl.host;
+
+    const target = originForm(req.url);
+    if (target === null) {
+      res.setHeader("cache-control", "no-store");
+      void writeResponse(req, res, jsonResponse(400, PARAM_ERROR_BODY), false);
+      return;
+    }
+    req.url = target;
+    const path = canonicalPath(target);
+    const handler = route(path, req.method ?? "GET");
+    if (!handler) {
+      page(req, res, path.path, https, next);
+      return;
+    }
+    res.setHeader("cache-control", "no-store");
+    // The API reads its path as written, less repeated slashes (`//api/v1/user//me` is `/api/v1/user/me`).
+    req.url = target.replace(/^[^?]*/, (pathPart) => pathPart.replace(/\/{2,}/g, "/"));
+    serve(req, res, handler).catch((error: unknown) => {
+      logger.warn({ err: error }, "API answer not delivered");
+      res.destroy();
+    });
+  }
+
   return {
     host: config.host,
     port: config.port,
-    handle(req, res, next) {
-      const target = canonicalPath(req.url ?? "/");
-      const { path } = target;
-      for (const [name, value] of Object.entries(BASE_SECURITY_HEADERS)) res.setHeader(name, value);
-      const forwardedProto = req.headers["x-forwarded-proto"];
-      const https = arrivedOverHttps(
-        "encrypted" in req.socket && Boolean(req.socket.encrypted),
-        Array.isArray(forwardedProto) ? forwardedProto.join(",") : (forwardedProto ?? null),
-        config.trustProxy,
-      );
-      if (https) res.setHeader("strict-transport-security", HSTS);
-      // Always overwritten from the socket: rate limits and the mailbox's loopback check rely on it.
-      req.headers[REMOTE_ADDR_HEADER] = req.socket.remoteAddress ?? "";
-
-      const handler = route(target);
-      if (handler) {
-        res.setHeader("cache-control", "no-store");
-        serve(req, res, handler).catch((error: unknown) => {
-          logger.warn({ err: error }, "API answer not delivered");
-          res.destroy();
-        });
-        return;
-      }
-      // Pages are only ever read (the Inngest route is not a page): no page defines a server action, and Next
-      // would take any other method (or a multipart POST) for one and log an error for it.
-      if (req.method !== "GET" && req.method !== "HEAD" && path !== INNGEST_PATH) {
-        res.writeHead(405, { allow: "GET, HEAD", "content-type": "text/plain; charset=utf-8", "content-length": "18" });
-        res.end("Method Not Allowed");
-        return;
-      }
-      if (req.headers["next-action"] !== undefined) {
-        res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "content-length": "11" });
-        res.end("Bad Request");
-        return;
-      }
-      if (!path.startsWith("/_next/static/")) {
-        // Next reads the nonce from the request's policy and puts it on every script it renders.
-        const policy = contentSecurityPolicy(createNonce(), { https, dev: options.dev ?? false });
-        req.headers["content-security-policy"] = policy;
-        res.setHeader("content-security-policy", policy);
-      }
-      next();
-    },
-    clientError(error, socket) {
-      if (error.code === "ECONNRESET") {
-        socket.destroy();
-        return;
-      }
-      answerOnSocket(socket, "400 Bad Request", PARAM_ERROR_BODY);
-    },
-    refuseConnect(_req, socket) {
-      answerOnSocket(socket, "405 Method Not Allowed", envelope("METHOD_NOT_ALLOWED"), "allow: GET, POST\r\n");
-    },
-    attach(server, next) {
-      const onRequest = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, () => next(req, res));
+    createServer(next) {
+      // No Host header is needed: links never come from it (a missing one is filled in from APP_URL).
+      const server = createServer({ requireHostHeader: false });
+      const onRequest = (req: IncomingMessage, res: ServerResponse) => handle(req, res, () => next(req, res));
       server.on("request", onRequest);
       // An `Expect` other than 100-continue: served like any request instead of Node's bodiless 417.
       server.on("checkExpectation", onRequest);
-      server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => this.clientError(error, socket));
-      server.on("connect", (req: IncomingMessage, socket: Duplex) => this.refuseConnect(req, socket));
+      // Requests Node's parser refuses: the 501 envelope rather than an empty 400.
+      server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+        if (error.code === "ECONNRESET") socket.destroy();
+        else answerOnSocket(socket, "400 Bad Request", PARAM_ERROR_BODY);
+      });
+      // CONNECT is not served here (Node would close without a word).
+      server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+        answerOnSocket(socket, "405 Method Not Allowed", envelope("METHOD_NOT_ALLOWED"), "allow: GET, POST\r\n");
+      });
+      // No WebSockets or protocol switches here; without an answer the socket would stay open past every
+      // HTTP timeout. In development Next's own listener keeps its hot-reload socket under /_next/.
+      server.on("upgrade", (req: IncomingMessage, socket: Duplex) => {
+        if (options.dev && req.url?.startsWith("/_next/")) return;
+        answerOnSocket(socket, "400 Bad Request", PARAM_ERROR_BODY);
+      });
+      return server;
     },
   };
 }

@@ -42,9 +42,9 @@ function refusal(req: HttpRequest, code: ErrorCode, locale: Locale, extraHeaders
  * methods other than GET and POST, POST bodies that are not JSON (an HTML form cannot send JSON, so no
  * cross-site form ever reaches a procedure), bodies over 64 KiB and batches over 10 calls.
  */
-export async function handleTrpcRequest(req: HttpRequest, runtime: Runtime, origins: ReadonlySet<string>): Promise<Response> {
+export async function handleTrpcRequest(req: HttpRequest, runtime: Runtime, appOrigin: string): Promise<Response> {
   const locale = requestLocale(req.headers, "web");
-  if (isCrossSite(req.headers, origins)) return refusal(req, "CROSS_SITE", locale);
+  if (isCrossSite(req.headers, appOrigin)) return refusal(req, "CROSS_SITE", locale);
   if (req.method !== "GET" && req.method !== "POST") {
     return refusal(req, "METHOD_NOT_ALLOWED", locale, { allow: "GET, POST" });
   }

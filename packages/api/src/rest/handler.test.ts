@@ -192,12 +192,12 @@ describe.each(targets)("REST captcha (CAPTCHA=adaptive, the default) on $name", 
       const refused = await rest.post("requestPasswordReset", { email: "soft9@example.com" });
       expect(refused.status).toBe(403);
       expect(refused.body).toMatchObject({ code: 403, msg: "请完成人机验证" });
-      expect(refused.body.data.challenge_url).toBe("http://rekey.test/api/v1/captcha/challenge");
+      expect(refused.body.data.challenge_url).toBe("http://rekey.test/api/captcha/challenge");
       const en = await rest.post("requestPasswordReset", { email: "soft9@example.com", captcha: "bm9wZQ==" }, { "accept-language": "en" });
       expect(en.status).toBe(403);
       expect(en.body.msg).toBe("Please complete the captcha");
 
-      const challenge = await rest.fetch("/api/v1/captcha/challenge");
+      const challenge = await rest.fetch("/api/captcha/challenge");
       expect(challenge.status).toBe(200);
       const captcha = await solvedCaptcha(t.runtime);
       const accepted = await rest.post("requestPasswordReset", { email: "soft9@example.com", captcha });

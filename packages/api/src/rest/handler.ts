@@ -1,4 +1,3 @@
-import { createCaptchaChallenge } from "@rekey/auth";
 import { ERROR_CODES, successMessage, type ErrorCode, type Locale } from "@rekey/validators";
 import { createContext } from "../context";
 import { describeError, type Issue } from "../errors";
@@ -6,14 +5,13 @@ import { localeFromAcceptLanguage } from "../locale";
 import { createCaller } from "../root";
 import type { Runtime } from "../runtime";
 import { BodyTooLargeError, isRequestAborted, readBodyWithin } from "../http/body";
+import { CAPTCHA_CHALLENGE_PATH } from "../http/captcha";
 import type { HttpRequest } from "../http/node";
 import { buildOpenApiDocument } from "./openapi";
 import { REST_ROUTES } from "./routes";
 
 export const REST_PREFIX = "/api/v1";
 export const MAX_BODY_BYTES = 16 * 1024;
-/** ALTCHA challenges for the forgot-password form and for REST clients asked for a captcha. */
-export const CAPTCHA_CHALLENGE_PATH = `${REST_PREFIX}/captcha/challenge`;
 
 interface Envelope {
   code: number;
@@ -62,10 +60,6 @@ export async function handleRestRequest(req: HttpRequest, runtime: Runtime): Pro
     if (path === `${REST_PREFIX}/openapi.json`) {
       if (req.method !== "GET" && req.method !== "HEAD") return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: "GET" }) });
       return json(200, buildOpenApiDocument(runtime.config));
-    }
-    if (path === CAPTCHA_CHALLENGE_PATH) {
-      if (req.method !== "GET") return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: "GET" }) });
-      return json(200, await createCaptchaChallenge(runtime.deps));
     }
     const name = path.startsWith(`${REST_PREFIX}/user/`) ? path.slice(`${REST_PREFIX}/user/`.length) : "";
     const route = Object.hasOwn(REST_ROUTES, name) ? REST_ROUTES[name] : undefined;

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { createCaptchaChallenge } from "@rekey/auth";
@@ -108,8 +108,7 @@ export async function serveFront(
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
       res.end("<!doctype html><title>page</title>");
     });
-  const server: Server = createServer();
-  front.attach(server, page);
+  const server: Server = front.createServer(page);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
