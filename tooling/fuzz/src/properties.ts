@@ -123,7 +123,8 @@ function restScope(target: string): { inScope: boolean; document?: "openapi" } {
   if (!raw.startsWith(REST_PREFIX)) return { inScope: false };
   const norm = normalized(raw);
   if (!norm.startsWith(REST_PREFIX)) return { inScope: false };
-  const trimmed = norm.replace(/\/+$/, "");
+  // Repeated slashes are one (the server reads //openapi.json as /openapi.json).
+  const trimmed = norm.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
   if (trimmed === "/api/v1/openapi.json") return { inScope: true, document: "openapi" };
   return { inScope: true };
 }
