@@ -220,6 +220,42 @@ describe.each(targets)("the HTTP front on $name", (target) => {
     }
   });
 
+  it("answers a body refused as too large, and lets the client finish sending it before closing", async () => {
+    // More than loopback's socket buffers hold: the client is still writing when the answer comes. Closing
+    // at once would reset the connection under the client's feet (its write fails, its answer may be lost).
+    const body = Buffer.from(`{"a":"${"x".repeat(8 * 1024 * 1024)}"}`);
+    for (const path of ["/api/v1/user/logout", "/api/trpc/auth.signOut"]) {
+      const { port } = new URL(server.url);
+      const outcome = await new Promise<{ answer: string; writeError: Error | null | undefined }>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1");
+        const chunks: Buffer[] = [];
+        let writeError: Error | null | undefined;
+        let written = false;
+        let ended = false;
+        const done = () => written && ended && resolve({ answer: Buffer.concat(chunks).toString("utf8"), writeError });
+        socket.write(`POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+        socket.write(body, (error) => {
+          writeError = error;
+          written = true;
+          done();
+        });
+        socket.on("data", (chunk) => chunks.push(chunk));
+        socket.on("end", () => {
+          ended = true;
+          done();
+        });
+        socket.on("error", (error) => {
+          writeError ??= error;
+          if (!written) return;
+          reject(error);
+        });
+        socket.setTimeout(20_000, () => socket.destroy(new Error("no answer")));
+      });
+      expect(outcome.writeError ?? null, path).toBeNull();
+      expect(parseRaw(outcome.answer).status, path).toBe(path.startsWith("/api/v1") ? 400 : 413);
+    }
+  });
+
   it("answers a request Node cannot parse with the 501 envelope, not an empty 400", async () => {
     for (const request of [
       "FOO BAR BAZ\r\n\r\n",

@@ -78,7 +78,7 @@ export function fromNode(req: IncomingMessage): { request: HttpRequest; abandone
 /**
  * Writes a fetch `Response` to a Node response. API answers are small JSON, so the body is sent whole with
  * its length. When the request body was not read to its end (refused as too large), the connection is
- * closed afterwards instead of reading the rest.
+ * closed afterwards instead of taking another request on it.
  */
 export async function writeResponse(
   req: IncomingMessage,
@@ -94,7 +94,24 @@ export async function writeResponse(
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers["set-cookie"] = cookies;
   headers["content-length"] = String(body.byteLength);
-  if (bodyUnread || !req.complete) headers.connection = "close";
+  if (bodyUnread || !req.complete) lingerThenClose(req, res);
   res.writeHead(response.status, headers);
   res.end(req.method === "HEAD" ? undefined : body);
+}
+
+/** How long a refused body may keep arriving after the answer, before the connection is cut. */
+const LINGER_MS = 5_000;
+
+/**
+ * A body refused before it was read: no further request is taken on this connection, but what the client is
+ * still sending is read and dropped for a while after the answer. Closing at once would leave those bytes
+ * unread, and the kernel would answer them with a reset that can destroy the answer before the client reads
+ * it. (`Connection: close` would make Node close at once, so the socket is half-closed here instead.)
+ */
+function lingerThenClose(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    req.resume();
+    req.socket.end();
+    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+  });
 }
