@@ -1,6 +1,6 @@
 import { createCaptchaChallenge } from "@rekey/auth";
-import { ERROR_CODES } from "@rekey/validators";
 import type { Runtime } from "../runtime";
+import { failure, json } from "./envelope";
 import type { HttpRequest } from "./node";
 
 /**
@@ -10,10 +10,6 @@ import type { HttpRequest } from "./node";
 export const CAPTCHA_CHALLENGE_PATH = "/api/captcha/challenge";
 
 export async function captchaChallengeResponse(req: HttpRequest, runtime: Runtime): Promise<Response> {
-  const headers = { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" };
-  if (req.method !== "GET") {
-    const { code, zh } = ERROR_CODES.METHOD_NOT_ALLOWED;
-    return new Response(JSON.stringify({ code, msg: zh, data: null }), { status: 405, headers: { ...headers, allow: "GET" } });
-  }
-  return new Response(JSON.stringify(await createCaptchaChallenge(runtime.deps)), { status: 200, headers });
+  if (req.method !== "GET") return failure("METHOD_NOT_ALLOWED", "zh-CN", { headers: new Headers({ allow: "GET" }) });
+  return json(200, await createCaptchaChallenge(runtime.deps));
 }

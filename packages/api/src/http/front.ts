@@ -1,13 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { ERROR_CODES } from "@rekey/validators";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { healthResponse } from "../health";
 import { hostNameOf, isLoopbackName } from "../loopback";
 import { handleRestRequest, REST_PREFIX } from "../rest/handler";
 import type { Runtime } from "../runtime";
+import { localeFromAcceptLanguage } from "../locale";
 import { isRequestAborted } from "./body";
 import { CAPTCHA_CHALLENGE_PATH, captchaChallengeResponse } from "./captcha";
+import { envelopeBody, failure } from "./envelope";
 import { fromNode, writeResponse, type HttpRequest } from "./node";
 import { canonicalPath, originForm, under, type CanonicalPath } from "./paths";
 import { arrivedOverHttps, BASE_SECURITY_HEADERS, contentSecurityPolicy, createNonce, HSTS } from "./security-headers";
@@ -34,13 +35,8 @@ export interface Front {
 /** Served by Next (apps/web/src/app/api/inngest/route.ts), in Inngest mode only. */
 const INNGEST_PATH = "/api/inngest";
 
-const envelope = (code: "PARAM_ERROR" | "METHOD_NOT_ALLOWED" | "ROUTE_NOT_FOUND" | "INTERNAL") =>
-  JSON.stringify({ code: ERROR_CODES[code].code, msg: ERROR_CODES[code].zh, data: null });
-const PARAM_ERROR_BODY = envelope("PARAM_ERROR");
-
-function jsonResponse(status: number, body: string): Response {
-  return new Response(body, { status, headers: { "content-type": "application/json; charset=utf-8" } });
-}
+/** What Node could not parse (no path, no language known yet): the 501 envelope. */
+const PARAM_ERROR_BODY = JSON.stringify(envelopeBody("PARAM_ERROR"));
 
 /** An answer written straight to a socket that Node's HTTP machinery gave up on, or never took. */
 function answerOnSocket(socket: Duplex, status: string, body: string, extra = ""): void {
@@ -69,17 +65,17 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     if (path === CAPTCHA_CHALLENGE_PATH) return (req) => captchaChallengeResponse(req, runtime);
     if (!api("/api")) return undefined;
     // Next could not even decode this (its 500): a plain 400 instead.
-    if (!decodable) return () => Promise.resolve(jsonResponse(400, PARAM_ERROR_BODY));
+    if (!decodable) return () => Promise.resolve(failure("PARAM_ERROR", "zh-CN"));
     // The one API route Next serves; anything else under /api is unknown here, not a page to render.
     if (path === INNGEST_PATH) return undefined;
-    return () => Promise.resolve(jsonResponse(404, envelope("ROUTE_NOT_FOUND")));
+    return (req) => Promise.resolve(failure("ROUTE_NOT_FOUND", localeFromAcceptLanguage(req.headers.get("accept-language"))));
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, handler: (req: HttpRequest) => Promise<Response>) {
     const converted = fromNode(req);
     let response: Response;
     if (!converted) {
-      response = jsonResponse(400, PARAM_ERROR_BODY);
+      response = failure("PARAM_ERROR", "zh-CN");
     } else {
       try {
         response = await handler(converted.request);
@@ -89,7 +85,7 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
           return;
         }
         logger.error({ err: error, path: req.url?.split("?")[0] }, "API request failed");
-        response = jsonResponse(500, envelope("INTERNAL"));
+        response = failure("INTERNAL", "zh-CN");
       }
     }
     await writeResponse(req, res, response, converted?.abandoned() ?? false);
@@ -138,7 +134,7 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     const target = originForm(req.url);
     if (target === null) {
       res.setHeader("cache-control", "no-store");
-      void writeResponse(req, res, jsonResponse(400, PARAM_ERROR_BODY), false);
+      void writeResponse(req, res, failure("PARAM_ERROR", "zh-CN"), false);
       return;
     }
     req.url = target;
@@ -174,7 +170,7 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
       });
       // CONNECT is not served here (Node would close without a word).
       server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
-        answerOnSocket(socket, "405 Method Not Allowed", envelope("METHOD_NOT_ALLOWED"), "allow: GET, POST\r\n");
+        answerOnSocket(socket, "405 Method Not Allowed", JSON.stringify(envelopeBody("METHOD_NOT_ALLOWED")), "allow: GET, POST\r\n");
       });
       // No WebSockets or protocol switches here; without an answer the socket would stay open past every
       // HTTP timeout. In development Next's own listener keeps its hot-reload socket under /_next/.

@@ -1,4 +1,4 @@
-import { ERROR_CODES, successMessage, type ErrorCode, type Locale } from "@rekey/validators";
+import { successMessage } from "@rekey/validators";
 import { createContext } from "../context";
 import { describeError, type Issue } from "../errors";
 import { localeFromAcceptLanguage } from "../locale";
@@ -6,30 +6,13 @@ import { createCaller } from "../root";
 import type { Runtime } from "../runtime";
 import { BodyTooLargeError, isRequestAborted, readBodyWithin } from "../http/body";
 import { CAPTCHA_CHALLENGE_PATH } from "../http/captcha";
+import { failure, json } from "../http/envelope";
 import type { HttpRequest } from "../http/node";
 import { buildOpenApiDocument } from "./openapi";
 import { REST_ROUTES } from "./routes";
 
 export const REST_PREFIX = "/api/v1";
 export const MAX_BODY_BYTES = 16 * 1024;
-
-interface Envelope {
-  code: number;
-  msg: string;
-  data: unknown;
-}
-
-function json(status: number, body: Envelope | object, headers: Headers = new Headers()): Response {
-  headers.set("content-type", "application/json; charset=utf-8");
-  headers.set("cache-control", "no-store");
-  return new Response(JSON.stringify(body), { status, headers });
-}
-
-function failure(code: ErrorCode, locale: Locale, extra: { message?: string; data?: unknown; headers?: Headers } = {}) {
-  const entry = ERROR_CODES[code];
-  const msg = extra.message ?? (locale === "en" ? entry.en : entry.zh);
-  return json(entry.http, { code: entry.code, msg, data: extra.data ?? null }, extra.headers);
-}
 
 /** Reads the JSON body (at most MAX_BODY_BYTES); an empty body is `{}`. */
 async function readJsonBody(req: HttpRequest): Promise<{ ok: true; value: unknown } | { ok: false; issue: Issue }> {
