@@ -18,7 +18,10 @@ export interface AuthDeps {
   secret: string;
   clock: Clock;
   logger: Logger;
-  /** Told of outbox rows once they are committed, so delivery can start at once. Must not throw. */
+  /**
+   * Told of outbox rows once they are committed, so delivery can start at once. Called only through
+   * `notifyOutbox` (outbox.ts), after `enqueueEmail` wrote the rows. Must not block.
+   */
   onOutbox?: (rows: OutboxNotice[]) => void;
   /** Proof of work per captcha challenge; `CAPTCHA_WORK` unless a test asks for less. */
   captchaWork?: CaptchaWork;
@@ -30,6 +33,7 @@ export interface CaptchaWork {
   counter: { min: number; max: number };
 }
 
+/** A committed outbox row, as delivery is woken for it: its id (the provider's idempotency key) and kind. */
 export interface OutboxNotice {
   id: string;
   kind: "password_reset" | "password_changed";

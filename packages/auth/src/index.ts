@@ -4,6 +4,7 @@ export * from "./deps";
 export * from "./errors";
 export * from "./mask";
 export * from "./mint-reset-link";
+export * from "./outbox";
 export * from "./password";
 export * from "./rate-limit";
 export * from "./request-password-reset";

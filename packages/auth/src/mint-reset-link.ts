@@ -18,7 +18,8 @@ export async function mintResetLink(deps: AuthDeps, outboxId: string): Promise<M
   const [row] = await db.select().from(emailOutbox).where(eq(emailOutbox.id, outboxId));
   if (!row || row.kind !== "password_reset") throw new Error(`outbox row ${outboxId} is not a password reset`);
   const requestedAt = row.createdAt;
-  const expiresAt = new Date(requestedAt.getTime() + config.resetTtlSeconds * 1000);
+  // The link lives exactly as long as the row may be delivered: one deadline, stored when it was queued.
+  const expiresAt = row.expiresAt;
   const now = deps.clock();
   const meta = { ip: row.payload.ip ?? null, userAgent: row.payload.userAgent ?? null };
 

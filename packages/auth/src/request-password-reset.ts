@@ -1,8 +1,8 @@
-import { emailOutbox } from "@rekey/db";
 import { audit } from "./audit";
 import { verifyCaptcha } from "./captcha";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
+import { deliveryDeadline, enqueueEmail, notifyOutbox } from "./outbox";
 import { enforceLimit, hitLimit, ipSubject } from "./rate-limit";
 import { findUserByEmail } from "./users";
 
@@ -38,7 +38,6 @@ export async function requestPasswordReset(
     throw new AuthError("CAPTCHA_REQUIRED");
   }
   const now = deps.clock();
-  const expiresAt = new Date(now.getTime() + config.resetTtlSeconds * 1000);
 
   if (config.revealUnknownEmail && !(await findUserByEmail(db, input.email))) {
     await audit(db, now, meta, { event: "password_reset.request_refused", reason: "unknown_email", subject: input.email });
@@ -48,25 +47,15 @@ export async function requestPasswordReset(
   const perAddress = await hitLimit(deps, "reset_email", input.email);
   if (perAddress.limited) {
     await audit(db, now, meta, { event: "rate_limit.hit", reason: "reset_email", subject: input.email });
-    return { expiresAt };
+    // The same answer as a queued request, its expiry computed the same way.
+    return { expiresAt: deliveryDeadline(config, "password_reset", now) };
   }
 
-  const id = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(emailOutbox)
-      .values({
-        kind: "password_reset",
-        recipient: input.email,
-        locale: meta.locale,
-        payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: now.toISOString() },
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: emailOutbox.id });
-    await audit(tx, now, meta, { event: "password_reset.requested", subject: input.email, details: { outboxId: row!.id } });
-    return row!.id;
+  const queued = await db.transaction(async (tx) => {
+    const row = await enqueueEmail(tx, deps, { kind: "password_reset", recipient: input.email, meta, at: now });
+    await audit(tx, now, meta, { event: "password_reset.requested", subject: input.email, details: { outboxId: row.id } });
+    return row;
   });
-  deps.onOutbox?.([{ id, kind: "password_reset" }]);
-  return { expiresAt };
+  notifyOutbox(deps, [queued]);
+  return { expiresAt: queued.expiresAt };
 }

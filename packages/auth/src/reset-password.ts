@@ -1,7 +1,8 @@
-import { and, emailOutbox, eq, gt, isNull, passwordResetTokens, sessions, users } from "@rekey/db";
+import { and, eq, gt, isNull, passwordResetTokens, sessions, users } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
+import { enqueueEmail, notifyOutbox } from "./outbox";
 import { assertPasswordAcceptable, hashPassword } from "./password";
 import { enforceLimit, ipSubject } from "./rate-limit";
 import { resolveResetToken } from "./reset-token";
@@ -29,7 +30,7 @@ export async function resetPassword(
   // Hashing takes tens of milliseconds on the thread pool: do it before the transaction holds locks.
   const passwordHash = await hashPassword(input.new_password);
 
-  const outboxId = await db.transaction(async (tx) => {
+  const queued = await db.transaction(async (tx) => {
     const now = deps.clock();
     // The conditional update is the race point: only one caller sees its row come back.
     const [consumed] = await tx
@@ -54,21 +55,10 @@ export async function resetPassword(
       .set({ revokedAt: now })
       .where(and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt), isNull(passwordResetTokens.revokedAt)));
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
-    const [row] = await tx
-      .insert(emailOutbox)
-      .values({
-        kind: "password_changed",
-        recipient: locked.email,
-        userId: user.id,
-        locale: meta.locale,
-        payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: now.toISOString() },
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning({ id: emailOutbox.id });
+    // Written in the same transaction as the change: the notice exists exactly when the change does.
+    const row = await enqueueEmail(tx, deps, { kind: "password_changed", recipient: locked.email, userId: user.id, meta, at: now });
     await audit(tx, now, meta, { event: "password_reset.completed", userId: user.id, details: { tokenId: token.id } });
-    return row!.id;
+    return row;
   });
-  deps.onOutbox?.([{ id: outboxId, kind: "password_changed" }]);
+  notifyOutbox(deps, [queued]);
 }

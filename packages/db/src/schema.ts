@@ -18,7 +18,11 @@ const timestamptz = (name?: string) =>
 export const userStatus = pgEnum("user_status", ["active", "disabled"]);
 export const sessionKind = pgEnum("session_kind", ["web", "api"]);
 export const outboxKind = pgEnum("outbox_kind", ["password_reset", "password_changed"]);
-export const outboxStatus = pgEnum("outbox_status", ["pending", "sent", "skipped", "dead"]);
+/**
+ * `pending` until delivered (`sent`), found to need no email (`skipped`), refused by the provider or out of
+ * attempts (`dead`, an operator may re-queue it), or past its delivery deadline (`expired`: never sent late).
+ */
+export const outboxStatus = pgEnum("outbox_status", ["pending", "sent", "skipped", "dead", "expired"]);
 
 export const users = pgTable(
   "users",
@@ -109,8 +113,16 @@ export const emailOutbox = pgTable(
     status: outboxStatus().notNull().default("pending"),
     attempts: integer().notNull().default(0),
     nextAttemptAt: timestamptz().notNull().defaultNow(),
+    /**
+     * The delivery deadline, set once when the row is written (`enqueueEmail`): no send starts after it, and
+     * a retry that would fall after it marks the row `expired` instead. For a reset request it is also the
+     * link's expiry. No default: every writer states it.
+     */
+    expiresAt: timestamptz().notNull(),
     /** Lease of the worker that claimed it; past it the row can be claimed again. */
     lockedUntil: timestamptz(),
+    /** Which claim holds the lease: renewals and retry scheduling only touch a row their claim still holds. */
+    lockedBy: uuid(),
     lastError: text(),
     providerMessageId: text(),
     createdAt: timestamptz().notNull().defaultNow(),

@@ -129,6 +129,48 @@ describe("createResendTransport", () => {
     expect(result).toEqual(expect.objectContaining({ ok: false, retryable: true, status: 429, retryAfterSeconds: 7 }));
   });
 
+  it("treats a 409 invalid_idempotent_request (key already used, other body) as already accepted", async () => {
+    const { baseUrl, requests } = await startServer((res) =>
+      json(res, 409, {
+        statusCode: 409,
+        name: "invalid_idempotent_request",
+        message: "Same idempotency key used with a different request payload.",
+      }),
+    );
+    const result = await createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
+    expect(result).toEqual({ ok: true, id: null, alreadyAccepted: true });
+    expect(requests).toHaveLength(1);
+  });
+
+  it("treats a 409 concurrent_idempotent_requests (same key in flight) as retryable soon", async () => {
+    const { baseUrl } = await startServer((res) =>
+      json(res, 409, {
+        statusCode: 409,
+        name: "concurrent_idempotent_requests",
+        message: "Same idempotency key used while original request is still in progress.",
+      }),
+    );
+    const result = await createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
+    expect(result).toMatchObject({ ok: false, retryable: true, inFlight: true, status: 409 });
+  });
+
+  it("passes a 503's Retry-After on, and never a 4xx's", async () => {
+    const unavailable = await startServer((res) =>
+      json(res, 503, { statusCode: 503, name: "service_unavailable", message: "down" }, { "retry-after": "4" }),
+    );
+    const refused = await startServer((res) =>
+      json(res, 422, { statusCode: 422, name: "validation_error", message: "bad" }, { "retry-after": "4" }),
+    );
+    const send = (baseUrl: string) => createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
+    expect(await send(unavailable.baseUrl)).toMatchObject({ ok: false, retryable: true, status: 503, retryAfterSeconds: 4 });
+    expect(await send(refused.baseUrl)).not.toHaveProperty("retryAfterSeconds");
+  });
+
+  it("states its timeout, so delivery starts no send closer than that to a deadline", () => {
+    expect(createResendTransport({ apiKey: API_KEY, from, timeoutMs: 1234 }).timeoutMs).toBe(1234);
+    expect(createResendTransport({ apiKey: API_KEY, from }).timeoutMs).toBe(10_000);
+  });
+
   it("treats a 422 validation error as final", async () => {
     const { baseUrl } = await startServer((res) =>
       json(res, 422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field." }),

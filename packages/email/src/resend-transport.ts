@@ -88,29 +88,30 @@ function classify(error: SdkError, headers: Record<string, string> | null, apiKe
     return { ok: false, retryable: true, error: redact(`resend network error: ${message || name}`, apiKey) };
   }
   const error_ = redact(`resend ${status ?? "?"} ${name}: ${message}`.trim(), apiKey);
-  if (status === 429) {
-    const retryAfterSeconds = parseRetryAfter(headers?.["retry-after"]);
-    return {
-      ok: false,
-      retryable: true,
-      status,
-      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
-      error: error_,
-    };
+  const retryAfterSeconds = parseRetryAfter(headers?.["retry-after"]);
+  const wait = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
+  if (status === 409 && name === "invalid_idempotent_request") {
+    // The key was used before with another body (a retry whose answer was lost, re-rendered after a deploy):
+    // Resend accepted that first request and will not send this one. That is the email, already on its way.
+    return { ok: true, id: null, alreadyAccepted: true };
   }
-  const retryable =
-    status === undefined ||
-    status >= 500 ||
-    status === 408 ||
-    (status === 409 && name === "concurrent_idempotent_requests");
-  return { ok: false, retryable, ...(status === undefined ? {} : { status }), error: error_ };
+  if (status === 409 && name === "concurrent_idempotent_requests") {
+    // A send with this key is still being processed: it settles within a second or two.
+    return { ok: false, retryable: true, inFlight: true, status, ...wait, error: error_ };
+  }
+  if (status === 429) return { ok: false, retryable: true, status, ...wait, error: error_ };
+  const retryable = status === undefined || status >= 500 || status === 408;
+  return { ok: false, retryable, ...(status === undefined ? {} : { status }), ...(retryable ? wait : {}), error: error_ };
 }
 
 /**
  * Creates a {@link Transport} that sends through Resend's official SDK. Every call is bounded by `timeoutMs`
  * (the SDK has no timeout of its own) and carries `idempotencyKey` as `Idempotency-Key`, so a retried job
  * never sends twice. Never throws from `send`: failures come back as `{ok: false, retryable, ...}`, with 429,
- * 5xx, network faults and timeouts retryable and other 4xx not.
+ * 5xx, network faults and timeouts retryable and other 4xx not. A 409 `invalid_idempotent_request` (the key
+ * was already used, with another body) means Resend accepted the first send of that key: it comes back as
+ * `{ok: true, id: null, alreadyAccepted: true}`. A 409 `concurrent_idempotent_requests` is retryable soon
+ * (`inFlight`).
  */
 export function createResendTransport(options: ResendTransportOptions): Transport {
   const { apiKey, from } = options;
@@ -126,6 +127,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
   const resend = new Resend(apiKey, { baseUrl });
 
   return {
+    timeoutMs,
     async send(input: SendInput): Promise<SendResult> {
       const controller = new AbortController();
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -13,13 +13,27 @@ export interface SendInput {
 
 /** Outcome of one delivery attempt. Transports never throw for delivery failures; they return this. */
 export type SendResult =
-  | { ok: true; id: string }
+  | {
+      ok: true;
+      /** The provider's message id; null when the provider only said it already accepted this key. */
+      id: string | null;
+      /**
+       * The provider had already accepted a send with this idempotency key (an earlier attempt whose answer
+       * was lost, possibly with a body rendered differently since): the email is on its way, exactly once.
+       */
+      alreadyAccepted?: boolean;
+    }
   | {
       ok: false;
       /** True when the same call may succeed later (rate limit, 5xx, network, timeout). */
       retryable: boolean;
       /** Server-requested wait before the next attempt, when it gave one. */
       retryAfterSeconds?: number;
+      /**
+       * A send with the same idempotency key is still being processed by the provider: it settles within a
+       * second or two, so retry about then rather than after a backoff.
+       */
+      inFlight?: boolean;
       /** HTTP status, when a response arrived. */
       status?: number;
       /** Human-readable reason, safe to log: it never contains credentials. */
@@ -29,4 +43,9 @@ export type SendResult =
 /** Anything that can deliver a rendered email: Resend, a local mailbox table, a test double. */
 export interface Transport {
   send(input: SendInput): Promise<SendResult>;
+  /**
+   * Upper bound of one `send`, when the transport enforces one. Delivery starts no send closer than this to
+   * an email's deadline, so a slow answer never lands after it.
+   */
+  readonly timeoutMs?: number;
 }

@@ -1,11 +1,22 @@
 export { createInngest } from "./client";
-export { deliverOutboxRow, type DeliveryOutcome, type JobDeps } from "./deliver";
+export { deliverOutboxRow, type DeliveryOptions, type DeliveryOutcome, type JobDeps } from "./deliver";
 export { dispatchToInngest } from "./dispatch";
 export { EVENT_FOR_KIND, passwordChanged, passwordResetRequested } from "./events";
 export { createFunctions } from "./functions";
 export { createMailboxTransport } from "./mailbox-transport";
-export { markDead } from "./outbox";
+export { claimDue, nextClaimableAt, releaseClaim, renewClaim, type Claim } from "./lease";
+export { expireOverdue, markDead, markExpired } from "./outbox";
 export { purgeExpired } from "./purge";
+export {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  planRetry,
+  RETRY_SCHEDULE_SECONDS,
+  sendGuardMs,
+  tooLateToSend,
+  type RetryPlan,
+  type RetryPolicy,
+} from "./retry";
 export { createJobs, type Jobs } from "./setup";
 export { directStep, PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from "./step";
 export { EmbeddedWorker, type WorkerOptions } from "./worker";

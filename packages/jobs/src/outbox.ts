@@ -1,5 +1,11 @@
 import { audit, type AuthDeps } from "@rekey/auth";
-import { and, emailOutbox, eq, safeErrorText, sql } from "@rekey/db";
+import { and, emailOutbox, eq, isNull, lte, ne, or, safeErrorText, sql, type OutboxRow } from "@rekey/db";
+import type { RetryPlan } from "./retry";
+
+/**
+ * State changes of outbox rows after they were written (`enqueueEmail` in @rekey/auth writes them). Every
+ * change leaves a row only while it is `pending`, and releases its lease.
+ */
 
 /**
  * Error text stored on the row and in the audit log: bounded, scrubbed, and for a database error its
@@ -9,48 +15,111 @@ function describe(error: unknown): string {
   return safeErrorText(error);
 }
 
-export async function markSent(deps: AuthDeps, outboxId: string, providerMessageId: string): Promise<void> {
+const released = { lockedUntil: null, lockedBy: null } as const;
+
+/**
+ * The provider accepted the email (or had already accepted its key). Applies to a row in any state but
+ * `sent`: when a send that started in time is answered after another worker expired the row, the email did go.
+ */
+export async function markSent(deps: AuthDeps, outboxId: string, providerMessageId: string | null): Promise<void> {
   const now = deps.clock();
   await deps.db
     .update(emailOutbox)
-    .set({ status: "sent", sentAt: now, updatedAt: now, providerMessageId, lockedUntil: null, lastError: null })
-    .where(eq(emailOutbox.id, outboxId));
+    .set({ status: "sent", sentAt: now, updatedAt: now, providerMessageId, lastError: null, ...released })
+    .where(and(eq(emailOutbox.id, outboxId), ne(emailOutbox.status, "sent")));
 }
 
 export async function markSkipped(deps: AuthDeps, outboxId: string, reason: string): Promise<void> {
   const now = deps.clock();
   await deps.db
     .update(emailOutbox)
-    .set({ status: "skipped", updatedAt: now, lockedUntil: null, lastError: reason })
-    .where(eq(emailOutbox.id, outboxId));
+    .set({ status: "skipped", updatedAt: now, lastError: reason, ...released })
+    .where(and(eq(emailOutbox.id, outboxId), eq(emailOutbox.status, "pending")));
 }
 
-/** Counts a failed attempt; returns the attempts made so far. */
-export async function recordFailure(deps: AuthDeps, outboxId: string, error: unknown): Promise<number> {
+/** The audit event and log line of a row that ended without an email: `dead` or `expired`. */
+async function reportGivenUp(deps: AuthDeps, row: OutboxRow, why: string): Promise<void> {
+  const event = row.status === "dead" ? "email.dead" : "email.expired";
+  await audit(deps.db, row.updatedAt, null, {
+    event,
+    reason: row.kind,
+    userId: row.userId,
+    subject: row.recipient,
+    details: { outboxId: row.id, attempts: row.attempts, why, error: row.lastError },
+  });
+  const message = row.status === "dead" ? "email given up" : "email expired before it could be delivered";
+  deps.logger.error({ outboxId: row.id, kind: row.kind, attempts: row.attempts, why }, message);
+}
+
+/**
+ * The row's deadline passed (or is too close for a send to finish) before an attempt: it is `expired`,
+ * never sent late. The person can ask again.
+ */
+export async function markExpired(deps: AuthDeps, row: Pick<OutboxRow, "id" | "lastError">, reason: string): Promise<boolean> {
+  const now = deps.clock();
+  const lastError = row.lastError ? `${reason} (last error: ${row.lastError})` : reason;
+  const [updated] = await deps.db
+    .update(emailOutbox)
+    .set({ status: "expired", lastError, updatedAt: now, ...released })
+    .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, "pending")))
+    .returning();
+  if (updated) await reportGivenUp(deps, updated, reason);
+  return Boolean(updated);
+}
+
+/**
+ * Records a failed attempt and what follows it (`plan`) in one update: the next attempt's time, or the row
+ * `expired` or `dead` (audited). With `claim`, only while that claim still holds the row: a worker whose
+ * lease lapsed (another worker took the row) changes nothing. Returns whether the row was updated.
+ */
+export async function recordFailure(deps: AuthDeps, outboxId: string, error: unknown, plan: RetryPlan, claim?: string): Promise<boolean> {
+  const now = deps.clock();
+  const text = describe(error);
+  const next =
+    plan.action === "retry"
+      ? { nextAttemptAt: plan.at, lastError: text }
+      : plan.action === "expire"
+        ? { status: "expired" as const, lastError: `${plan.reason} (last error: ${text})` }
+        : { status: "dead" as const, lastError: text };
   const [row] = await deps.db
     .update(emailOutbox)
-    .set({ attempts: sql`${emailOutbox.attempts} + 1`, lastError: describe(error), updatedAt: deps.clock() })
-    .where(eq(emailOutbox.id, outboxId))
-    .returning({ attempts: emailOutbox.attempts });
-  return row?.attempts ?? 0;
+    .set({ attempts: sql`${emailOutbox.attempts} + 1`, updatedAt: now, ...released, ...next })
+    .where(and(eq(emailOutbox.id, outboxId), eq(emailOutbox.status, "pending"), claim ? eq(emailOutbox.lockedBy, claim) : undefined))
+    .returning();
+  if (row && plan.action !== "retry") await reportGivenUp(deps, row, plan.reason);
+  return Boolean(row);
 }
 
-/** After the last attempt: the row is dead, with its last error, and the audit log says so. */
+/** After the last attempt of a runner that counts them itself (Inngest's onFailure): dead, audited, once. */
 export async function markDead(deps: AuthDeps, outboxId: string, error: unknown): Promise<void> {
   const now = deps.clock();
   const [row] = await deps.db
     .update(emailOutbox)
-    .set({ status: "dead", lastError: describe(error), updatedAt: now, lockedUntil: null })
+    .set({ status: "dead", lastError: describe(error), updatedAt: now, ...released })
     .where(and(eq(emailOutbox.id, outboxId), eq(emailOutbox.status, "pending")))
     .returning();
-  if (row) {
-    await audit(deps.db, now, null, {
-      event: "email.dead",
-      reason: row.kind,
-      userId: row.userId,
-      subject: row.recipient,
-      details: { outboxId, attempts: row.attempts, error: row.lastError },
-    });
-    deps.logger.error({ outboxId, kind: row.kind, attempts: row.attempts }, "email given up after its last attempt");
-  }
+  if (row) await reportGivenUp(deps, row, "out of attempts");
+}
+
+/**
+ * Expires pending rows whose deadline has passed and that no live lease holds (their event was lost, their
+ * worker died for good). Returns how many. The Inngest sweeper runs it; the embedded worker expires such rows
+ * when it claims them.
+ */
+export async function expireOverdue(deps: AuthDeps, limit = 500): Promise<number> {
+  const now = deps.clock();
+  const overdue = await deps.db
+    .select({ id: emailOutbox.id, lastError: emailOutbox.lastError })
+    .from(emailOutbox)
+    .where(
+      and(
+        eq(emailOutbox.status, "pending"),
+        lte(emailOutbox.expiresAt, now),
+        or(isNull(emailOutbox.lockedUntil), lte(emailOutbox.lockedUntil, now)),
+      ),
+    )
+    .limit(limit);
+  let expired = 0;
+  for (const row of overdue) if (await markExpired(deps, row, "the delivery deadline passed while the row waited")) expired++;
+  return expired;
 }

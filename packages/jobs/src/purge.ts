@@ -20,7 +20,7 @@ export async function purgeExpired(deps: AuthDeps): Promise<Record<string, numbe
   const tokens = await db.delete(passwordResetTokens).where(lt(passwordResetTokens.expiresAt, before(RETENTION.tokensDays))).returning({ id: passwordResetTokens.id });
   const outbox = await db
     .delete(emailOutbox)
-    .where(and(inArray(emailOutbox.status, ["sent", "skipped", "dead"]), lt(emailOutbox.createdAt, before(RETENTION.outboxDays))))
+    .where(and(inArray(emailOutbox.status, ["sent", "skipped", "dead", "expired"]), lt(emailOutbox.createdAt, before(RETENTION.outboxDays))))
     .returning({ id: emailOutbox.id });
   const mailbox = await db.delete(mailboxMessages).where(lt(mailboxMessages.createdAt, before(RETENTION.mailboxDays))).returning({ id: mailboxMessages.id });
   const limits = await db.delete(rateLimits).where(lt(rateLimits.windowEndsAt, new Date(now))).returning({ key: rateLimits.key });

@@ -14,12 +14,13 @@ import {
   resetLinkIn,
   rowsOf,
   startCaptureServer,
+  startRig,
   TEST_SECRET,
-  type CaptureServer,
-  type Harness,
+  type Rig,
   type HarnessOptions,
   type TestDatabase,
 } from "./testing";
+import { claimDue } from "./lease";
 import { EmbeddedWorker } from "./worker";
 
 const OLD_PASSWORD = "Copper-Violet-Orchard-17";
@@ -35,18 +36,10 @@ afterEach(async () => {
   expect(watch.leaks()).toEqual([]);
 });
 
-/** A capture server and a harness whose transport is the real Resend SDK pointed at it. */
 let database: TestDatabase;
 
 /** A capture server and a harness (over the emptied database) whose transport is the real Resend SDK pointed at it. */
-async function setup(options: HarnessOptions = {}, timeoutMs = TIMEOUT_MS): Promise<{ server: CaptureServer; h: Harness }> {
-  const server = await startCaptureServer();
-  open.push(server);
-  watch.track(server);
-  const h = createHarness(database.handle, { transport: resendTo(server, timeoutMs), logger: watch.logger, ...options });
-  open.push(h);
-  return { server, h };
-}
+const setup = (options: HarnessOptions = {}, timeoutMs = TIMEOUT_MS): Promise<Rig> => startRig(database, open, { watch, ...options }, timeoutMs);
 
 describe.each(targets)("embedded worker on $name", (target) => {
   beforeAll(async () => {
@@ -58,7 +51,7 @@ describe.each(targets)("embedded worker on $name", (target) => {
   it("a reset request produces exactly one email whose link verifies and resets", async () => {
     const { server, h } = await setup();
     const [account] = await h.createAccounts(["mia@example.com"], OLD_PASSWORD);
-    await requestPasswordReset(h.deps, { email: account!.email }, META);
+    const answer = await requestPasswordReset(h.deps, { email: account!.email }, META);
     await requestPasswordReset(h.deps, { email: "nobody@example.com" }, META); // same work, no email
     const worker = h.jobs.worker!;
 
@@ -71,8 +64,13 @@ describe.each(targets)("embedded worker on $name", (target) => {
     const row = rows.find((r) => r.recipient === account!.email);
     expect(rows.find((r) => r.recipient === "nobody@example.com")).toMatchObject({ recipient: "nobody@example.com", status: "skipped", lastError: "unknown_email" });
     expect(request!.idempotencyKey).toBe(row!.id);
-    expect(row).toMatchObject({ status: "sent", attempts: 0, providerMessageId: server.emails[0]!.id });
+    expect(row).toMatchObject({ status: "sent", attempts: 0, providerMessageId: server.emails[0]!.id, lockedUntil: null, lockedBy: null });
     expect(server.emails[0]).toMatchObject({ to: account!.email, subject: passwordResetSubject({ appName: "Rekey", locale: "en" }) });
+    // One deadline, stored once: the row's is the link's expiry (request time + PASSWORD_RESET_TTL_SECONDS).
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(600_000);
+    expect(answer.expiresAt).toEqual(row!.expiresAt);
+    const [minted] = await h.db.select().from(passwordResetTokens).where(eq(passwordResetTokens.outboxId, row!.id));
+    expect(minted!.expiresAt).toEqual(row!.expiresAt);
 
     const { token } = resetLinkIn(server.emails[0]!);
     await expect(verifyResetToken(h.deps, { token }, META)).resolves.toMatchObject({ username: account!.username });
@@ -99,72 +97,9 @@ describe.each(targets)("embedded worker on $name", (target) => {
     expect(`${changed.html}${changed.text}`).not.toContain("reset-password?token=");
     const [row] = await rowsOf(h, "password_changed");
     expect(row).toMatchObject({ status: "sent", userId: account!.id });
+    // No link expires in it, and it is the warning after a takeover: a day to get through.
+    expect(row!.expiresAt.getTime() - row!.createdAt.getTime()).toBe(86_400_000);
     expect(server.requests[1]!.idempotencyKey).toBe(row!.id);
-  });
-
-  it("500, then 429 with Retry-After, then a hang past the timeout, then 200: one email, three failed attempts", async () => {
-    const { server, h } = await setup();
-    await h.createAccounts(["oli@example.com"], OLD_PASSWORD);
-    await requestPasswordReset(h.deps, { email: "oli@example.com" }, META);
-    // The 500's message echoes the credential, as a misbehaving proxy might: it must not reach a log or the row.
-    server.script({ status: 500, message: `upstream refused Authorization: Bearer ${RESEND_KEY}` }, { status: 429, retryAfter: 90 }, "hang");
-    const worker = h.jobs.worker!;
-    const row = async () => (await rowsOf(h))[0]!;
-
-    expect(await worker.drain()).toBe(1);
-    expect(await row()).toMatchObject({ status: "pending", attempts: 1, lockedUntil: null });
-    expect((await row()).lastError).toMatch(/RetryableDeliveryError: resend 500/);
-    expect(await worker.drain()).toBe(0); // not due before its backoff (5 s)
-    h.clock.advance(5);
-    expect(await worker.drain()).toBe(1);
-    expect(await row()).toMatchObject({ status: "pending", attempts: 2, lastError: expect.stringContaining("429") });
-    h.clock.advance(30); // the backoff alone (30 s) would make it due; Retry-After (90 s) holds it back
-    expect(await worker.drain()).toBe(0);
-    h.clock.advance(60);
-    expect(await worker.drain()).toBe(1);
-    expect(await row()).toMatchObject({ status: "pending", attempts: 3, lastError: expect.stringContaining(`timed out after ${TIMEOUT_MS} ms`) });
-    h.clock.advance(120);
-    expect(await worker.drain()).toBe(1);
-
-    const final = await row();
-    expect(final).toMatchObject({ status: "sent", attempts: 3, lastError: null, providerMessageId: server.emails[0]!.id });
-    expect(server.requests.map((r) => r.answer)).toEqual([500, 429, "hang", 200]);
-    expect(new Set(server.requests.map((r) => r.idempotencyKey))).toEqual(new Set([final.id]));
-    expect(server.emails).toHaveLength(1);
-    h.clock.advance(86_400);
-    expect(await worker.drain()).toBe(0);
-    expect(watch.lines.some((line) => line.includes("upstream refused") && line.includes("[redacted]"))).toBe(true);
-  });
-
-  it("a worker that dies after Resend accepted, before marking the row sent: the next worker sends no duplicate", async () => {
-    const { server, h } = await setup();
-    await h.createAccounts(["pia@example.com"], OLD_PASSWORD);
-    await requestPasswordReset(h.deps, { email: "pia@example.com" }, META);
-    const accepted = deferred();
-    // The crash: after the provider accepted, this worker never runs another line.
-    const doomed = new EmbeddedWorker({
-      ...h.jobs.deps,
-      afterSend: () => {
-        accepted.resolve();
-        return new Promise<never>(() => {});
-      },
-    });
-    void doomed.drain();
-    await accepted.promise;
-
-    const [claimed] = await rowsOf(h);
-    expect(claimed).toMatchObject({ status: "pending", attempts: 0 });
-    expect(claimed!.lockedUntil!.getTime()).toBeGreaterThan(h.clock().getTime());
-    const restarted = h.jobs.worker!;
-    expect(await restarted.drain()).toBe(0); // the dead worker's lease still holds
-    h.clock.advance(61);
-    expect(await restarted.drain()).toBe(1);
-
-    const [row] = await rowsOf(h);
-    expect(server.requests).toHaveLength(2);
-    expect(server.requests.map((r) => r.idempotencyKey)).toEqual([row!.id, row!.id]);
-    expect(server.emails).toHaveLength(1);
-    expect(row).toMatchObject({ status: "sent", providerMessageId: server.emails[0]!.id });
   });
 
   it("200 requests in a burst, drained by two workers at once: 200 emails, no duplicates, none lost", async () => {
@@ -215,18 +150,18 @@ describe.each(targets)("embedded worker on $name", (target) => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it("after maxAttempts retryable failures the row is dead and never tried again", async () => {
-    const { server, h } = await setup({ worker: { maxAttempts: 3, backoffSeconds: [10, 20] } });
+  it("after maxAttempts retryable failures the row is dead (a safety net inside the deadline) and never tried again", async () => {
+    const { server, h } = await setup({ worker: { maxAttempts: 3 } });
     await h.createAccounts(["rui@example.com"], OLD_PASSWORD);
     await requestPasswordReset(h.deps, { email: "rui@example.com" }, META);
     server.script({ status: 500 }, { status: 500 }, { status: 500 });
     const worker = h.jobs.worker!;
 
     expect(await worker.drain()).toBe(1);
-    h.clock.advance(10);
+    h.clock.advanceTo((await rowsOf(h))[0]!.nextAttemptAt);
     expect(await worker.drain()).toBe(1);
     expect((await rowsOf(h))[0]).toMatchObject({ status: "pending", attempts: 2 });
-    h.clock.advance(20);
+    h.clock.advanceTo((await rowsOf(h))[0]!.nextAttemptAt);
     expect(await worker.drain()).toBe(1);
 
     const [row] = await rowsOf(h);
@@ -246,16 +181,20 @@ describe.each(targets)("embedded worker on $name", (target) => {
     await requestPasswordReset(h.deps, { email: "tea@example.com" }, META);
     let filed = 0;
     const bothFiled = deferred();
-    const doomed = new EmbeddedWorker({
-      ...h.jobs.deps,
-      afterSend: () => {
-        if (++filed === 2) bothFiled.resolve();
-        return new Promise<never>(() => {});
+    // Its renewals never come (the process froze, or was killed): the lease lapses after 10 s.
+    const doomed = new EmbeddedWorker(
+      {
+        ...h.jobs.deps,
+        afterSend: () => {
+          if (++filed === 2) bothFiled.resolve();
+          return new Promise<never>(() => {});
+        },
       },
-    });
+      { renewEveryMs: 3_600_000 },
+    );
     void doomed.drain();
     await bothFiled.promise;
-    h.clock.advance(61);
+    h.clock.advance(10);
     expect(await h.jobs.worker!.drain()).toBe(2); // the second delivery of both rows
 
     const rows = await rowsOf(h);
@@ -278,6 +217,38 @@ describe.each(targets)("embedded worker on $name", (target) => {
     expect(elapsed).toBeLessThan(1_000);
     expect(server.emails[0]!.to).toBe("uma@example.com");
     await vi.waitFor(async () => expect((await rowsOf(h))[0]!.status).toBe("sent"), { timeout: 1_000, interval: 5 });
+  });
+
+  it("with the real clock, a retry a second later is made a second later, not at the next poll", async () => {
+    const { server, h } = await setup({ realClock: true, worker: { pollMs: 60_000 } });
+    await h.createAccounts(["vic@example.com"], OLD_PASSWORD);
+    server.script({ status: 500 });
+    h.jobs.worker!.start();
+    const started = performance.now();
+    await requestPasswordReset(h.deps, { email: "vic@example.com" }, META);
+    await vi.waitFor(() => expect(server.emails).toHaveLength(1), { timeout: 5_000, interval: 10 });
+    const elapsed = performance.now() - started;
+    expect(server.requests.map((r) => r.answer)).toEqual([500, 200]);
+    // The first retry is due 0.8 to 1.2 s after the failure; the worker sleeps until then.
+    const gap = server.requests[1]!.at.getTime() - server.requests[0]!.at.getTime();
+    expect(gap).toBeGreaterThanOrEqual(790);
+    expect(elapsed).toBeLessThan(3_000);
+  });
+
+  it("with the real clock, a started worker takes over a dead worker's row when its lease ends, not at its next poll", async () => {
+    const { server, h } = await setup({ realClock: true, worker: { pollMs: 60_000, leaseSeconds: 1 } });
+    await h.createAccounts(["wes@example.com"], OLD_PASSWORD);
+    await requestPasswordReset(h.deps, { email: "wes@example.com" }, META);
+    // Another process claimed the row, then was killed: nothing renews or releases its claim.
+    const dead = await claimDue(h.db, h.clock(), { leaseMs: 1_000, limit: 10 });
+    expect(dead.rows).toHaveLength(1);
+    const claimedAt = performance.now();
+    h.jobs.worker!.start();
+    await vi.waitFor(() => expect(server.emails).toHaveLength(1), { timeout: 5_000, interval: 10 });
+    const elapsed = performance.now() - claimedAt;
+    expect(elapsed).toBeGreaterThanOrEqual(950);
+    expect(elapsed).toBeLessThan(3_000);
+    expect(server.requests).toHaveLength(1);
   });
 });
 

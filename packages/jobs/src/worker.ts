@@ -1,17 +1,24 @@
-import { and, asc, emailOutbox, eq, inArray, isNull, lte, lt, or } from "@rekey/db";
 import { deliverOutboxRow, type JobDeps } from "./deliver";
-import { markDead, recordFailure } from "./outbox";
+import { claimDue, nextClaimableAt, releaseClaim, renewClaim } from "./lease";
 import { purgeExpired } from "./purge";
-import { directStep, PermanentDeliveryError, RetryableDeliveryError } from "./step";
+import { DEFAULT_MAX_ATTEMPTS, type RetryPolicy } from "./retry";
+import { directStep } from "./step";
 
 export interface WorkerOptions {
-  /** How long a claim lasts; a row whose worker died is claimed again after it. */
+  /** How long a claim lasts unless renewed; a row whose worker died is claimed again after it. */
   leaseSeconds?: number;
-  /** Attempts before a row is marked dead. */
+  /** How often the leases of rows being worked on are renewed (real time). */
+  renewEveryMs?: number;
+  /**
+   * A row still being worked on after this long (real time) is wedged: its lease is no longer renewed, so
+   * another worker takes it over (the idempotency key keeps that to one email).
+   */
+  maxHoldMs?: number;
+  /** Failed attempts before a row is dead even with time left (a safety net: the deadline bounds retries). */
   maxAttempts?: number;
-  /** Waits between attempts, by attempt number (the last one repeats). */
-  backoffSeconds?: number[];
-  /** Fallback poll interval; a new row wakes the worker at once. */
+  /** The jitter's source, uniform in [0, 1). */
+  random?: () => number;
+  /** The longest sleep between rounds; the worker also wakes when the next row is due, and on new rows. */
   pollMs?: number;
   /** Rows claimed per round. */
   batchSize?: number;
@@ -19,44 +26,79 @@ export interface WorkerOptions {
 }
 
 const DEFAULTS: Required<WorkerOptions> = {
-  leaseSeconds: 60,
-  maxAttempts: 6,
-  backoffSeconds: [5, 30, 120, 600, 1800],
+  leaseSeconds: 10,
+  renewEveryMs: 3_000,
+  maxHoldMs: 60_000,
+  maxAttempts: DEFAULT_MAX_ATTEMPTS,
+  random: Math.random,
   pollMs: 5_000,
   batchSize: 10,
   purgeEveryMs: 60 * 60 * 1000,
 };
 
+/** Never sleep less than this between rounds: a due row that SKIP LOCKED hid (another claim in progress). */
+const MIN_SLEEP_MS = 25;
+
 /**
  * The in-process outbox worker of the embedded mode: claims due rows with FOR UPDATE SKIP LOCKED and a
- * lease (so several processes on one PostgreSQL never take the same row), runs the same job body as the
- * Inngest functions, and schedules retries with backoff or a provider's Retry-After.
+ * short lease renewed while it works (so several processes on one PostgreSQL never take the same row, and
+ * a dead worker's rows are free again within seconds), runs the same job body as the Inngest functions,
+ * and sleeps until the next row is due (a retry within seconds wakes it within seconds).
  */
 export class EmbeddedWorker {
   private readonly options: Required<WorkerOptions>;
+  private readonly policy: RetryPolicy;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  /** Set by stop(): no further claims, even by a drain() a test runs by hand. */
+  private halted = false;
   private lastPurge = 0;
+  /** Rows being worked on, by claim, with the real time their work started. */
+  private readonly working = new Map<string, { claim: string; since: number }>();
+  /** Batches under way, whether a round or a test's drain() runs them. */
+  private readonly batches = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: JobDeps,
     options: WorkerOptions = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    this.policy = { maxAttempts: this.options.maxAttempts, random: this.options.random };
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.halted = false;
     this.wake();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits up to `timeoutMs` for the rows being worked on. Rows still unfinished then are
+   * released (another worker may take them at once; the idempotency key keeps that to one email).
+   */
+  async stop(options: { timeoutMs?: number } = {}): Promise<void> {
     this.stopped = true;
+    this.halted = true;
     clearTimeout(this.timer);
-    await this.running;
+    const busy = [...(this.running ? [this.running] : []), ...this.batches];
+    if (busy.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), options.timeoutMs ?? 5_000)));
+    const outcome = await Promise.race([Promise.all(busy).then(() => "done" as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === "done") return;
+    const abandoned = [...this.working];
+    this.working.clear(); // no more renewals: their work may still finish, but the rows are no longer ours
+    const byClaim = new Map<string, string[]>();
+    for (const [id, { claim }] of abandoned) byClaim.set(claim, [...(byClaim.get(claim) ?? []), id]);
+    for (const [claim, rows] of byClaim) {
+      await releaseClaim(this.deps.auth.db, claim, rows).catch((error: unknown) =>
+        this.deps.auth.logger.warn({ err: error }, "could not release claimed rows; their lease lapses instead"),
+      );
+    }
   }
 
   /** Run a round now (a row was just written); coalesces with a round already under way. */
@@ -67,14 +109,15 @@ export class EmbeddedWorker {
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.loop().finally(() => {
+    this.running = this.loop().then((sleepMs) => {
       this.running = undefined;
-      if (!this.stopped) this.timer = setTimeout(() => this.wake(), this.options.pollMs);
+      if (!this.stopped) this.timer = setTimeout(() => this.wake(), sleepMs);
     });
   }
 
-  private async loop(): Promise<void> {
-    do {
+  /** Rounds until nothing more is due; returns how long to sleep before the next one. */
+  private async loop(): Promise<number> {
+    for (;;) {
       this.again = false;
       try {
         await this.drain();
@@ -84,74 +127,75 @@ export class EmbeddedWorker {
         }
       } catch (error) {
         this.deps.auth.logger.error({ err: error }, "outbox worker round failed");
+        return this.options.pollMs;
       }
-    } while (this.again && !this.stopped);
+      if (this.stopped) return this.options.pollMs;
+      const sleepMs = await this.untilNextDue();
+      // A wake-up during the rounds or the look-ahead (a row committed meanwhile) must not wait for the timer.
+      if (!this.again) return sleepMs;
+    }
+  }
+
+  private async untilNextDue(): Promise<number> {
+    try {
+      const next = await nextClaimableAt(this.deps.auth.db);
+      if (!next) return this.options.pollMs;
+      const untilDue = next.getTime() - this.deps.auth.clock().getTime();
+      return Math.min(this.options.pollMs, Math.max(MIN_SLEEP_MS, untilDue));
+    } catch {
+      return this.options.pollMs;
+    }
   }
 
   /** Processes every row that is due now; returns how many were attempted. Tests drive it directly. */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = await this.claim();
-      if (ids.length === 0) return total;
-      total += ids.length;
-      await Promise.all(ids.map((id) => this.process(id)));
+      if (this.halted) return total;
+      const { auth } = this.deps;
+      const claim = await claimDue(auth.db, auth.clock(), { leaseMs: this.options.leaseSeconds * 1000, limit: this.options.batchSize });
+      if (claim.rows.length === 0) return total;
+      total += claim.rows.length;
+      const batch = this.work(claim.id, claim.rows);
+      this.batches.add(batch);
+      await batch.finally(() => this.batches.delete(batch));
     }
   }
 
-  private async claim(): Promise<string[]> {
-    const { db, clock } = this.deps.auth;
-    const now = clock();
-    const leaseEnd = new Date(now.getTime() + this.options.leaseSeconds * 1000);
-    return db.transaction(async (tx) => {
-      const due = await tx
-        .select({ id: emailOutbox.id })
-        .from(emailOutbox)
-        .where(
-          and(
-            eq(emailOutbox.status, "pending"),
-            lte(emailOutbox.nextAttemptAt, now),
-            or(isNull(emailOutbox.lockedUntil), lt(emailOutbox.lockedUntil, now)),
-          ),
-        )
-        .orderBy(asc(emailOutbox.nextAttemptAt))
-        .limit(this.options.batchSize)
-        .for("update", { skipLocked: true });
-      if (due.length === 0) return [];
-      const ids = due.map((r) => r.id);
-      await tx.update(emailOutbox).set({ lockedUntil: leaseEnd }).where(inArray(emailOutbox.id, ids));
-      return ids;
-    });
+  /** Delivers a claim's rows, renewing their lease until each is done (or wedged past maxHoldMs). */
+  private async work(claim: string, rows: string[]): Promise<void> {
+    const since = Date.now();
+    for (const id of rows) this.working.set(id, { claim, since });
+    const renewal = setInterval(() => void this.renew(claim), this.options.renewEveryMs);
+    renewal.unref();
+    try {
+      await Promise.all(
+        rows.map(async (id) => {
+          try {
+            await deliverOutboxRow(this.deps, id, directStep, { policy: this.policy, claim });
+          } catch {
+            // Already logged and recorded on the row by the job body (or, with the database gone, left to
+            // the lease: it lapses and the row comes back).
+          } finally {
+            if (this.working.get(id)?.claim === claim) this.working.delete(id);
+          }
+        }),
+      );
+    } finally {
+      clearInterval(renewal);
+    }
   }
 
-  private async process(id: string): Promise<void> {
-    const auth = this.deps.auth;
+  private async renew(claim: string): Promise<void> {
+    const now = Date.now();
+    const held = [...this.working].filter(([, w]) => w.claim === claim && now - w.since < this.options.maxHoldMs).map(([id]) => id);
+    if (held.length === 0) return;
     try {
-      await deliverOutboxRow(this.deps, id, directStep);
+      const { auth } = this.deps;
+      await renewClaim(auth.db, claim, held, auth.clock(), this.options.leaseSeconds * 1000);
     } catch (error) {
-      const ours = !(error instanceof RetryableDeliveryError || error instanceof PermanentDeliveryError);
-      if (ours) {
-        // Our own fault (database hiccup, render bug): counted like any failed attempt.
-        // The logger serialises database errors by SQLSTATE and message only (the query's parameters hold the link).
-        auth.logger.error({ outboxId: id, err: error }, "email job failed");
-        await recordFailure(auth, id, error).catch(() => {});
-      }
-      const [row] = await auth.db.select().from(emailOutbox).where(eq(emailOutbox.id, id));
-      if (!row || row.status !== "pending") return;
-      if (error instanceof PermanentDeliveryError || row.attempts >= this.options.maxAttempts) {
-        await markDead(auth, id, error);
-        return;
-      }
-      const backoff = this.options.backoffSeconds;
-      const wait = Math.max(
-        backoff[Math.min(Math.max(row.attempts - 1, 0), backoff.length - 1)] ?? 60,
-        error instanceof RetryableDeliveryError ? (error.retryAfterSeconds ?? 0) : 0,
-      );
-      const now = auth.clock();
-      await auth.db
-        .update(emailOutbox)
-        .set({ nextAttemptAt: new Date(now.getTime() + wait * 1000), lockedUntil: null, updatedAt: now })
-        .where(eq(emailOutbox.id, id));
+      // The database is away: the lease may lapse, and another worker may then take the row (one email still).
+      this.deps.auth.logger.warn({ err: error }, "could not renew the lease of rows being worked on");
     }
   }
 }

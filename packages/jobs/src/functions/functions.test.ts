@@ -2,14 +2,15 @@ import { randomUUID } from "node:crypto";
 import { requestPasswordReset, resetPassword, signIn, verifyResetToken } from "@rekey/auth";
 import { auditEvents, emailOutbox, eq, passwordResetTokens, type OutboxRow } from "@rekey/db";
 import { testDatabases } from "@rekey/db/testing";
-import { passwordChangedSubject, passwordResetSubject, type SendInput, type Transport } from "@rekey/email";
-import { RetryAfterError, type Inngest } from "inngest";
+import { passwordChangedSubject, passwordResetSubject } from "@rekey/email";
+import type { Inngest } from "inngest";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { JobDeps } from "../deliver";
 import { EVENT_FOR_KIND } from "../events";
 import {
   APP_URL,
   createHarness,
+  fakeClock,
   LeakWatch,
   META,
   openTestDatabase,
@@ -22,7 +23,7 @@ import {
   type Harness,
   type TestDatabase,
 } from "../testing";
-import { engineFor, EVENT_KEY, testInngest, type StepErrorRecord } from "../testing/inngest";
+import { engineFor, EVENT_KEY, testInngest } from "../testing/inngest";
 import { createFunctions, handleEmailFailure } from "./index";
 import { STUCK_AFTER_SECONDS } from "./sweep-outbox";
 
@@ -54,7 +55,6 @@ describe.each(targets)("Inngest functions on $name", (target) => {
   let server: CaptureServer;
   let h: Harness;
   let inngest: Inngest;
-  let stepErrors: StepErrorRecord[];
   let deps: JobDeps;
 
   beforeAll(async () => {
@@ -64,10 +64,11 @@ describe.each(targets)("Inngest functions on $name", (target) => {
 
   beforeEach(async () => {
     await database.reset();
-    server = await startCaptureServer();
+    const clock = fakeClock();
+    server = await startCaptureServer({ clock });
     watch.track(server);
-    h = createHarness(database.handle, { transport: resendTo(server), logger: watch.logger });
-    ({ inngest, stepErrors } = testInngest(server, watch));
+    h = createHarness(database.handle, { transport: resendTo(server), logger: watch.logger, clock });
+    ({ inngest } = testInngest(server, watch));
     deps = h.jobs.deps;
   });
 
@@ -122,73 +123,6 @@ describe.each(targets)("Inngest functions on $name", (target) => {
     expect(server.emails[1]).toMatchObject({ to: account!.email, idempotencyKey: changedRow!.id, subject: passwordChangedSubject({ appName: "Rekey", locale: "en" }) });
   });
 
-  it("a retryable transport failure fails the step for Inngest to retry and counts the attempt on the row", async () => {
-    await h.createAccounts(["bo@example.com"], OLD_PASSWORD);
-    const request = await requestFor("bo@example.com");
-    const calls: SendInput[] = [];
-    const failing: Transport = {
-      send: async (input) => {
-        calls.push(input);
-        return { ok: false, retryable: true, status: 503, error: "provider unavailable (503)" };
-      },
-    };
-    const fns = functions(async () => ({ ...deps, transport: failing }));
-
-    for (const attempt of [1, 2]) {
-      const { error, result } = await engineFor(fns.reset, resetEvent(request.id)).execute();
-      expect(result).toBeUndefined();
-      expect(error).toMatchObject({ name: "RetryableDeliveryError", message: "provider unavailable (503)" });
-      expect(stepErrors).toHaveLength(attempt);
-      expect(stepErrors.at(-1)).toMatchObject({ stepId: "send-email", isFinalAttempt: false });
-      expect(await row(request.id)).toMatchObject({ status: "pending", attempts: attempt, lastError: "RetryableDeliveryError: provider unavailable (503)" });
-    }
-    expect(calls.map((c) => c.idempotencyKey)).toEqual([request.id, request.id]);
-    expect(server.requests).toHaveLength(0);
-  });
-
-  it("a Resend 429 with Retry-After surfaces as Inngest's RetryAfterError with that delay", async () => {
-    await h.createAccounts(["cy@example.com"], OLD_PASSWORD);
-    const request = await requestFor("cy@example.com");
-    server.script({ status: 429, retryAfter: 120 });
-
-    const { error } = await engineFor(functions().reset, resetEvent(request.id)).execute();
-    expect(error).toMatchObject({ name: "RetryAfterError" });
-    expect(stepErrors).toHaveLength(1);
-    const thrown = stepErrors[0]!;
-    expect(thrown.isFinalAttempt).toBe(false);
-    expect(thrown.error).toBeInstanceOf(RetryAfterError);
-    // The SDK keeps the delay as whole seconds, as a string.
-    expect((thrown.error as RetryAfterError).retryAfter).toBe("120");
-    expect(await row(request.id)).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("429") });
-    expect(server.emails).toHaveLength(0);
-  });
-
-  it("a 422 is not retried (NonRetriableError), and the function's onFailure marks the row dead and audits it", async () => {
-    await h.createAccounts(["di@example.com"], OLD_PASSWORD);
-    const request = await requestFor("di@example.com");
-    server.script({ status: 422, message: "Invalid `to` field." });
-    const fns = functions();
-
-    const { error } = await engineFor(fns.reset, resetEvent(request.id)).execute();
-    expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("422") });
-    expect(stepErrors).toEqual([expect.objectContaining({ stepId: "send-email", isFinalAttempt: true })]);
-    expect(await row(request.id)).toMatchObject({ status: "pending", attempts: 1 });
-
-    // @inngest/test never runs onFailure: call the handler the function registered, with the
-    // `inngest/function.failed` event Inngest would send (the original event under data.event).
-    const onFailure = (fns.reset as unknown as { opts: { onFailure: (arg: unknown) => Promise<void> } }).opts.onFailure;
-    // The SDK hands onFailure the run's error deserialised into an Error.
-    const serialised = error as { name: string; message: string };
-    const failure = Object.assign(new Error(serialised.message), { name: serialised.name });
-    await onFailure({ event: { name: "inngest/function.failed", data: { event: resetEvent(request.id), error } }, error: failure });
-
-    expect(await row(request.id)).toMatchObject({ status: "dead", lastError: "NonRetriableError: resend 422 validation_error: Invalid `to` field." });
-    const audits = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.dead"));
-    expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ reason: "password_reset", subject: "di@example.com", details: { outboxId: request.id, attempts: 1 } });
-    expect(server.emails).toHaveLength(0);
-  });
-
   it("handleEmailFailure (the onFailure body) marks a pending row dead with its last error, once", async () => {
     await h.createAccounts(["ed@example.com"], OLD_PASSWORD);
     const request = await requestFor("ed@example.com");
@@ -206,8 +140,10 @@ describe.each(targets)("Inngest functions on $name", (target) => {
     expect(await h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.dead"))).toHaveLength(1);
   });
 
-  it("the sweeper re-sends the event of a row stuck in pending, and only that row", async () => {
-    await h.createAccounts(["fi@example.com", "gu@example.com", "ha@example.com"], OLD_PASSWORD);
+  it("the sweeper re-sends the event of a row stuck in pending, and only that row; it expires rows past their deadline", async () => {
+    await h.createAccounts(["fi@example.com", "gu@example.com", "ha@example.com", "ho@example.com"], OLD_PASSWORD);
+    const overdue = await requestFor("ho@example.com");
+    h.clock.advance(600 - STUCK_AFTER_SECONDS);
     const stuck = await requestFor("fi@example.com");
     const sent = await requestFor("gu@example.com");
     await engineFor(functions().reset, resetEvent(sent.id)).execute();
@@ -216,7 +152,8 @@ describe.each(targets)("Inngest functions on $name", (target) => {
 
     const { result, error } = await engineFor(functions().sweep).execute();
     expect(error).toBeUndefined();
-    expect(result).toEqual({ redispatched: 1 });
+    expect(result).toEqual({ redispatched: 1, expired: 1 });
+    expect(await row(overdue.id)).toMatchObject({ status: "expired", lastError: "the delivery deadline passed while the row waited" });
     expect(server.events).toEqual([
       { key: EVENT_KEY, event: expect.objectContaining({ name: EVENT_FOR_KIND.password_reset.name, id: stuck.id, data: { outboxId: stuck.id } }) },
     ]);

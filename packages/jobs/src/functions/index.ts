@@ -5,7 +5,7 @@ import { sendPasswordChangedEmail } from "./send-password-changed-email";
 import { sendPasswordResetEmail } from "./send-password-reset-email";
 import { sweepOutbox } from "./sweep-outbox";
 
-export { EMAIL_RETRIES, handleEmailFailure, inngestStep } from "./inngest-step";
+export { EMAIL_RETRIES, handleEmailFailure, INNGEST_RETRY_POLICY, inngestStep } from "./inngest-step";
 export { purgeExpired, sendPasswordChangedEmail, sendPasswordResetEmail, sweepOutbox };
 
 /** Every function served at /api/inngest. */

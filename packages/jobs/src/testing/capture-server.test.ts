@@ -18,14 +18,16 @@ async function server(): Promise<CaptureServer> {
 describe("capture server (Resend stand-in)", () => {
   it("answers the scripted sequence, then accepts; failures are not remembered under their key", async () => {
     const s = await server();
-    s.script({ status: 500 }, { status: 429, retryAfter: 7 }, { status: 422, message: "Invalid `to` field." });
+    s.script({ status: 500 }, { status: 502 }, { status: 409 }, { status: 429, retryAfter: 7 }, { status: 422, message: "Invalid `to` field." });
     const transport = resendTo(s, 2_000);
     expect(await transport.send(input)).toMatchObject({ ok: false, retryable: true, status: 500 });
+    expect(await transport.send(input)).toMatchObject({ ok: false, retryable: true, status: 502 });
+    expect(await transport.send(input)).toMatchObject({ ok: false, retryable: true, status: 409, inFlight: true });
     expect(await transport.send(input)).toMatchObject({ ok: false, retryable: true, status: 429, retryAfterSeconds: 7 });
     expect(await transport.send(input)).toMatchObject({ ok: false, retryable: false, status: 422 });
     const accepted = await transport.send(input);
     expect(accepted).toMatchObject({ ok: true });
-    expect(s.requests.map((r) => r.answer)).toEqual([500, 429, 422, 200]);
+    expect(s.requests.map((r) => r.answer)).toEqual([500, 502, 409, 429, 422, 200]);
     expect(s.emails).toEqual([expect.objectContaining({ id: accepted.ok && accepted.id, to: input.to, idempotencyKey: "row-1", html: input.html, text: input.text })]);
   });
 
@@ -34,7 +36,9 @@ describe("capture server (Resend stand-in)", () => {
     const transport = resendTo(s, 2_000);
     const first = await transport.send(input);
     expect(await transport.send(input)).toEqual(first);
-    expect(await transport.send({ ...input, text: "changed" })).toMatchObject({ ok: false, retryable: false, status: 409 });
+    // 409 invalid_idempotent_request: the transport reads it as "already accepted" (no second email).
+    expect(await transport.send({ ...input, text: "changed" })).toEqual({ ok: true, id: null, alreadyAccepted: true });
+    expect(s.requests.map((r) => r.answer)).toEqual([200, 200, 409]);
     expect(await transport.send({ ...input, idempotencyKey: "row-2" })).toMatchObject({ ok: true });
     expect(s.requests).toHaveLength(4);
     expect(s.emails.map((e) => e.idempotencyKey)).toEqual(["row-1", "row-2"]);

@@ -11,8 +11,12 @@ import type { AddressInfo } from "node:net";
 export type Behaviour =
   | { status: 200 }
   | { status: 500; message?: string }
+  /** A gateway in front of Resend: an HTML body, no JSON. */
+  | { status: 502 }
   | { status: 429; retryAfter: number }
   | { status: 422; message?: string }
+  /** `concurrent_idempotent_requests`: a request with the same key is still being processed. */
+  | { status: 409 }
   | "hang";
 
 export interface CapturedRequest {
@@ -24,6 +28,8 @@ export interface CapturedRequest {
   body: unknown;
   /** The status answered, or "hang" for a request left without an answer. */
   answer: number | "hang";
+  /** When it arrived, by the server's clock (the wall clock unless the test gave it its fake one). */
+  at: Date;
 }
 
 /** An email Resend would have delivered: the first accepted request of its idempotency key. */
@@ -73,7 +79,8 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
  * with a different payload gets `409 invalid_idempotent_request`. Scripted failures are not remembered
  * (the email was never accepted), so a retry with the same key is processed afresh.
  */
-export async function startCaptureServer(): Promise<CaptureServer> {
+export async function startCaptureServer(options: { clock?: () => Date } = {}): Promise<CaptureServer> {
+  const clock = options.clock ?? (() => new Date());
   const requests: CapturedRequest[] = [];
   const emails: AcceptedEmail[] = [];
   const events: CaptureServer["events"] = [];
@@ -111,6 +118,13 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       case 500:
         json(res, 500, { statusCode: 500, name: "internal_server_error", message: behaviour.message ?? "Unexpected error." });
         return;
+      case 502:
+        res.writeHead(502, { "content-type": "text/html" });
+        res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
+        return;
+      case 409:
+        json(res, 409, { statusCode: 409, name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." });
+        return;
       case 429:
         json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." }, { "retry-after": String(behaviour.retryAfter) });
         return;
@@ -142,6 +156,7 @@ export async function startCaptureServer(): Promise<CaptureServer> {
           idempotencyKey: header(req.headers, "idempotency-key"),
           body,
           answer: 0,
+          at: clock(),
         };
         requests.push(captured);
         handleEmail(res, captured, raw);

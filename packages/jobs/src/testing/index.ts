@@ -5,7 +5,7 @@ import type { TestDatabaseTarget } from "@rekey/db/testing";
 import { createResendTransport, type Transport } from "@rekey/email";
 import { createJobs, type Jobs } from "../setup";
 import type { WorkerOptions } from "../worker";
-import type { CaptureServer } from "./capture-server";
+import { startCaptureServer, type CaptureServer } from "./capture-server";
 
 export { startCaptureServer, type AcceptedEmail, type Behaviour, type CaptureServer, type CapturedRequest } from "./capture-server";
 
@@ -26,6 +26,10 @@ export function fakeClock(start = new Date("2026-01-15T08:00:00.000Z")) {
   return Object.assign(() => new Date(now), {
     advance(seconds: number) {
       now += seconds * 1000;
+    },
+    /** Moves to `at` (never backwards). */
+    advanceTo(at: Date) {
+      now = Math.max(now, at.getTime());
     },
   });
 }
@@ -178,6 +182,8 @@ export interface HarnessOptions {
   worker?: WorkerOptions;
   /** The wall clock instead of a fake one, for real-time tests (`clock.advance` then throws). */
   realClock?: boolean;
+  /** A fake clock made beforehand (to share it with a capture server); a new one by default. */
+  clock?: FakeClock;
   logger?: Logger;
 }
 
@@ -201,8 +207,11 @@ export function createHarness(database: DatabaseHandle, options: HarnessOptions 
         advance(): void {
           throw new Error("this harness runs on the real clock");
         },
+        advanceTo(): void {
+          throw new Error("this harness runs on the real clock");
+        },
       })
-    : fakeClock();
+    : (options.clock ?? fakeClock());
   const deps: AuthDeps = {
     db: database.db,
     config,
@@ -229,4 +238,30 @@ export function createHarness(database: DatabaseHandle, options: HarnessOptions 
     },
     close: async () => jobs.worker?.stop(),
   };
+}
+
+/** A capture server sharing the harness's fake clock (requests are stamped in test time), and the harness. */
+export interface Rig {
+  server: CaptureServer;
+  h: Harness;
+}
+
+/**
+ * Starts a capture server and a harness over `database` whose transport is the real Resend SDK pointed at
+ * it (`timeoutMs` per send), both on one fake clock unless `options.realClock`. Each is pushed onto `open`
+ * for the suite to close after the test.
+ */
+export async function startRig(
+  database: TestDatabase,
+  open: { close(): Promise<void> }[],
+  options: HarnessOptions & { watch?: LeakWatch } = {},
+  timeoutMs = 1_000,
+): Promise<Rig> {
+  const clock = options.realClock ? undefined : (options.clock ?? fakeClock());
+  const server = await startCaptureServer(clock ? { clock } : {});
+  open.push(server);
+  options.watch?.track(server);
+  const h = createHarness(database.handle, { transport: resendTo(server, timeoutMs), logger: options.watch?.logger, clock, ...options });
+  open.push(h);
+  return { server, h };
 }

@@ -1,0 +1,76 @@
+import type { Config } from "@rekey/config";
+import { emailOutbox, type Executor, type OutboxRow } from "@rekey/db";
+import type { AuthDeps, OutboxNotice, RequestMeta } from "./deps";
+
+/**
+ * How long a "your password was changed" notice may take to reach the provider. It carries no link that
+ * expires, and it is the one warning a person gets after someone else took their account: late is far
+ * better than never, so it outlives a provider outage of hours or a stopped worker overnight. A day is also
+ * how long Resend keeps an idempotency key, so every retry stays covered by it.
+ */
+export const PASSWORD_CHANGED_DELIVERY_SECONDS = 24 * 60 * 60;
+
+/**
+ * The delivery deadline of an email of `kind` requested at `at`: no send starts after it. For a reset
+ * request it is the link's expiry (request time + PASSWORD_RESET_TTL_SECONDS). The one place either is
+ * computed; the row stores the result, and everything after reads it from there.
+ */
+export function deliveryDeadline(config: Pick<Config, "resetTtlSeconds">, kind: OutboxRow["kind"], at: Date): Date {
+  const seconds = kind === "password_reset" ? config.resetTtlSeconds : PASSWORD_CHANGED_DELIVERY_SECONDS;
+  return new Date(at.getTime() + seconds * 1000);
+}
+
+export interface EmailToQueue {
+  kind: OutboxRow["kind"];
+  /** The address as typed (reset requests) or the account's address (notifications). */
+  recipient: string;
+  /** Known for notifications; a reset request's account is resolved by the job. */
+  userId?: string | null;
+  /** Who asked, shown in the email; and the email's language. */
+  meta: RequestMeta;
+  /** The request's instant: the row's creation time and the start of its deadline. */
+  at: Date;
+}
+
+/** A row written by {@link enqueueEmail}: what to wake after commit, and its deadline. */
+export interface QueuedEmail extends OutboxNotice {
+  expiresAt: Date;
+}
+
+/**
+ * The only writer of outbox rows. Call it inside the caller's transaction, so the row commits (or not) with
+ * the change it reports; then pass the result to {@link notifyOutbox} once the transaction has committed.
+ * Computes the delivery deadline once and stores it on the row.
+ */
+export async function enqueueEmail(tx: Executor, deps: Pick<AuthDeps, "config">, email: EmailToQueue): Promise<QueuedEmail> {
+  const expiresAt = deliveryDeadline(deps.config, email.kind, email.at);
+  const { meta, at } = email;
+  const [row] = await tx
+    .insert(emailOutbox)
+    .values({
+      kind: email.kind,
+      recipient: email.recipient,
+      userId: email.userId ?? null,
+      locale: meta.locale,
+      payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: at.toISOString() },
+      nextAttemptAt: at,
+      expiresAt,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .returning({ id: emailOutbox.id });
+  return { id: row!.id, kind: email.kind, expiresAt };
+}
+
+/**
+ * After commit: wakes whatever delivers (the embedded worker, or an Inngest event). Never throws and never
+ * waits: a lost wake-up only delays the email until the worker's next poll or the Inngest sweeper.
+ */
+export function notifyOutbox(deps: Pick<AuthDeps, "onOutbox" | "logger">, rows: QueuedEmail[]): void {
+  if (rows.length === 0 || !deps.onOutbox) return;
+  try {
+    deps.onOutbox(rows.map(({ id, kind }) => ({ id, kind })));
+  } catch (error) {
+    deps.logger.warn({ rows: rows.map((row) => row.id), err: error }, "outbox wake-up failed; the row waits for the next poll");
+  }
+}
