@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { DataDirInUseError, openDatabase, users } from "./index";
-import { testDatabases } from "./testing";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DatabaseTimeoutError, DataDirInUseError, eq, openDatabase, sql, users, type DatabaseHandle, type OpenOptions } from "./index";
+import { postgresThroughProxy, startPostgresProxy, testDatabases, type TcpProxy } from "./testing";
 
 const targets = await testDatabases();
 const postgres = targets.find((t) => t.name === "postgres");
@@ -49,6 +49,35 @@ describe("embedded PGlite", () => {
   });
 });
 
+describe.runIf(postgres)("PostgreSQL through the statement deadlines", () => {
+  it("commits, rolls back and nests transactions (savepoints) as before", async () => {
+    const handle = await postgres!.create();
+    try {
+      const add = (name: string) => ({ email: `${name}@example.com`, username: name, passwordHash: "x" });
+      await handle.db.transaction(async (tx) => {
+        await tx.insert(users).values(add("kept"));
+        await tx.transaction(async (inner) => inner.insert(users).values(add("nested"))).catch(() => {});
+        await expect(
+          tx.transaction(async (inner) => {
+            await inner.insert(users).values(add("undone"));
+            throw new Error("roll back the savepoint");
+          }),
+        ).rejects.toThrow("roll back the savepoint");
+      });
+      await expect(
+        handle.db.transaction(async (tx) => {
+          await tx.insert(users).values(add("rolled"));
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      const names = (await handle.db.select({ username: users.username }).from(users)).map((u) => u.username).sort();
+      expect(names).toEqual(["kept", "nested"]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe.runIf(postgres)("PostgreSQL migrations", () => {
   it("two instances starting together on an empty database both come up (advisory lock)", async () => {
     const blank = await postgres!.create();
@@ -60,5 +89,118 @@ describe.runIf(postgres)("PostgreSQL migrations", () => {
     expect(await b.db.select().from(users)).toHaveLength(1);
     await Promise.all([a.close(), b.close()]);
     await blank.close();
+  });
+});
+
+/** drizzle wraps the driver's errors (DrizzleQueryError); the driver's own is the cause. */
+function driverError(error: unknown): unknown {
+  return error instanceof Error && error.cause !== undefined ? error.cause : error;
+}
+
+/** How long `promise` took to settle, and how. */
+async function timed(promise: Promise<unknown>): Promise<{ ms: number; error?: unknown }> {
+  const start = performance.now();
+  try {
+    await promise;
+    return { ms: performance.now() - start };
+  } catch (error) {
+    return { ms: performance.now() - start, error };
+  }
+}
+
+/** Polls `select 1` until `count` in a row succeed; returns the ms from the call to the last of them. */
+async function untilServed(handle: DatabaseHandle, count = 10, limitMs = 10_000): Promise<number> {
+  const start = performance.now();
+  let streak = 0;
+  while (streak < count) {
+    if (performance.now() - start > limitMs) throw new Error(`not served within ${limitMs} ms`);
+    const { error } = await timed(handle.db.execute(sql`select 1`));
+    streak = error ? 0 : streak + 1;
+    if (error) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return performance.now() - start;
+}
+
+// PGlite runs inside the process: there is no connection to lose, so these cases are PostgreSQL's only.
+describe.runIf(postgres)("PostgreSQL faults, through a TCP proxy", () => {
+  let proxy: TcpProxy;
+  const open: DatabaseHandle[] = [];
+  const through = async (options: Omit<OpenOptions, "url">) => {
+    const handle = await postgresThroughProxy(proxy, options).create();
+    open.push(handle);
+    return handle;
+  };
+  beforeEach(async () => {
+    proxy = await startPostgresProxy();
+  });
+  afterEach(async () => {
+    await proxy.close();
+    await Promise.all(open.splice(0).map((handle) => handle.close()));
+  });
+
+  it("cut: statements fail within the deadline, and are served again within a second of the restore", async () => {
+    const handle = await through({ max: 2 });
+    await untilServed(handle, 2);
+    await proxy.cut();
+    const failures = await Promise.all(Array.from({ length: 10 }, () => timed(handle.db.execute(sql`select 1`))));
+    for (const { ms, error } of failures) {
+      expect(error).toBeDefined();
+      expect(ms).toBeLessThan(1500 + 300);
+    }
+    await proxy.restore();
+    expect(await untilServed(handle)).toBeLessThan(1000);
+  });
+
+  it("black hole: statements fail at the deadline, silent connections are dropped, service is back within 5 s", async () => {
+    const handle = await through({ max: 2, queryTimeoutMs: 1000 });
+    // Both pooled connections open and idle: both go silent with the partition.
+    await Promise.all([handle.db.execute(sql`select pg_sleep(0.05)`), handle.db.execute(sql`select pg_sleep(0.05)`)]);
+    proxy.blackhole();
+    const failures = await Promise.all(Array.from({ length: 6 }, () => timed(handle.db.execute(sql`select 1`))));
+    for (const { ms, error } of failures) {
+      expect(driverError(error)).toBeInstanceOf(DatabaseTimeoutError);
+      expect(ms).toBeLessThan(1000 + 300);
+    }
+    await proxy.restore();
+    expect(await untilServed(handle)).toBeLessThan(5000);
+    // The silent connections were given up by the client (the proxy would have kept them forever).
+    expect(proxy.connections).toBeLessThanOrEqual(2);
+  });
+
+  it("a connection still opening at the deadline: the caller times out, the pool does not lose the connection", async () => {
+    const handle = await through({ max: 1, queryTimeoutMs: 500, connectTimeoutMs: 5000 });
+    proxy.stall();
+    const late = await timed(handle.db.execute(sql`select 1`));
+    expect(driverError(late.error)).toBeInstanceOf(DatabaseTimeoutError);
+    expect(late.ms).toBeLessThan(500 + 300);
+    await proxy.restore();
+    // Cancelling that query in postgres.js would have left its only connection stuck "connecting" for good.
+    expect(await untilServed(handle, 3, 3000)).toBeLessThan(3000);
+  });
+
+  it("a transaction whose connection goes silent answers at the deadline, and its locks go soon after", async () => {
+    const handle = await through({ queryTimeoutMs: 800, idleInTransactionTimeoutMs: 1000 });
+    const [user] = await handle.db.insert(users).values({ email: "lock@example.com", username: "lock", passwordHash: "x" }).returning();
+    const stuck = timed(
+      handle.db.transaction(async (tx) => {
+        await tx.select().from(users).where(eq(users.id, user!.id)).for("update");
+        proxy.blackhole();
+        await tx.update(users).set({ username: "never" }).where(eq(users.id, user!.id));
+      }),
+    );
+    const { ms, error } = await stuck;
+    expect(driverError(error)).toBeInstanceOf(DatabaseTimeoutError);
+    expect(ms).toBeLessThan(800 + 300);
+    // Straight to the server: the row lock of the vanished client is released by the server's own timeout.
+    const direct = await openDatabase({ url: (handle as DatabaseHandle & { url: string }).url, queryTimeoutMs: 5000 });
+    try {
+      const update = await timed(direct.db.update(users).set({ username: "later" }).where(eq(users.id, user!.id)));
+      expect(update.error).toBeUndefined();
+      expect(update.ms).toBeLessThan(3000);
+      const [row] = await direct.db.select().from(users).where(eq(users.id, user!.id));
+      expect(row!.username).toBe("later");
+    } finally {
+      await direct.close();
+    }
   });
 });

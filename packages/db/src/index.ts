@@ -1,4 +1,5 @@
 export * from "./client";
+export { DatabaseTimeoutError } from "./deadlines";
 export * from "./schema";
 export { DataDirInUseError } from "./dir-lock";
 export { MAX_ERROR_TEXT, safeErrorText, scrubSecrets, summarizeError, type ErrorSummary } from "./errors";

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
-import { migrationsDir, openDatabase, type DatabaseHandle } from "./client";
+import { migrationsDir, openDatabase, type DatabaseHandle, type OpenOptions } from "./client";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
+
+export { startTcpProxy, type ProxyUpstream, type TcpProxy } from "./tcp-proxy";
 
 /** One database engine the integration suites run against. */
 export interface TestDatabaseTarget {
@@ -47,26 +50,50 @@ const pgliteTarget: TestDatabaseTarget = {
   },
 };
 
+/**
+ * A fresh migrated PostgreSQL database; the app's handle is opened with `open(url)` (directly by default),
+ * while creating, migrating and dropping always go straight to the server.
+ */
+async function createPostgresDatabase(open: (url: string) => Promise<DatabaseHandle>): Promise<DatabaseHandle & { url: string }> {
+  const name = `rekey_t_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  await (await openDatabase({ url: url.toString(), migrate: true, max: 1 })).close();
+  const handle = await open(url.toString());
+  return {
+    ...handle,
+    url: url.toString(),
+    close: async () => {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
 const postgresTarget: TestDatabaseTarget = {
   name: "postgres",
-  async create() {
-    const name = `rekey_t_${randomBytes(6).toString("hex")}`;
-    const admin = postgres(PG_URL, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${name}`;
-    const handle = await openDatabase({ url: url.toString(), migrate: true, max: 20 });
-    return {
-      ...handle,
-      url: url.toString(),
-      close: async () => {
-        await handle.close();
-        await admin.unsafe(`drop database if exists ${name} with (force)`);
-        await admin.end({ timeout: 5 });
-      },
-    };
-  },
+  create: () => createPostgresDatabase((url) => openDatabase({ url, max: 20 })),
 };
+
+/** A TCP proxy in front of the test PostgreSQL server (REKEY_TEST_PG_URL), for outage tests. */
+export function startPostgresProxy(): Promise<TcpProxy> {
+  const url = new URL(PG_URL);
+  return startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+}
+
+/**
+ * The PostgreSQL target with the app's connections going through `proxy`, opened with `options` (the
+ * production defaults unless given). PGlite runs inside the process: it has no connection to cut.
+ */
+export function postgresThroughProxy(proxy: TcpProxy, options: Omit<OpenOptions, "url" | "pglite" | "dataDir"> = {}): TestDatabaseTarget {
+  return {
+    name: "postgres",
+    create: () => createPostgresDatabase((url) => openDatabase({ ...options, url: proxy.url(url) })),
+  };
+}
 
 /**
  * The engines to run integration suites against: always PGlite, and PostgreSQL when it answers.
