@@ -33,22 +33,15 @@ try {
 }
 const front = await frontReady;
 
-const server = front.createServer(handle);
-server.on("error", (error) => {
-  const reason = /** @type {NodeJS.ErrnoException} */ (error).code === "EADDRINUSE" ? "the port is already in use" : error.message;
+try {
+  // Until SIGTERM/SIGINT: then in-flight requests and email sends finish and the process exits 0.
+  await front.serve(handle, { beforeClose: () => app.close() });
+} catch (error) {
+  const reason = /** @type {NodeJS.ErrnoException} */ (error).code === "EADDRINUSE" ? "the port is already in use" : String(error);
   console.error(`\nRekey cannot start: ${front.host}:${front.port}: ${reason}\n`);
   process.exit(1);
-});
-server.listen(front.port, front.host, () => {
-  const scope = ["127.0.0.1", "::1", "localhost"].includes(front.host)
-    ? "this machine only; HOST=0.0.0.0 opens it to the network"
-    : `listening on ${front.host}`;
-  console.info(`Rekey listening on http://localhost:${front.port} (${dev ? "development" : "production"}, ${scope})`);
-});
-
-for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
-  process.once(signal, () => {
-    server.close();
-    void app.close().finally(() => process.exit(0));
-  });
 }
+const scope = ["127.0.0.1", "::1", "localhost"].includes(front.host)
+  ? "this machine only; HOST=0.0.0.0 opens it to the network"
+  : `listening on ${front.host}`;
+console.info(`Rekey listening on http://localhost:${front.port} (${dev ? "development" : "production"}, ${scope})`);

@@ -16,7 +16,8 @@ export interface Runtime {
   /** Email delivery: the Inngest client or the embedded worker, and the job dependencies. */
   jobs: Jobs;
   logger: Logger;
-  close(): Promise<void>;
+  /** Stops the worker (sends in flight get up to `workerTimeoutMs`, then their claims are let go), closes the database. */
+  close(options?: { workerTimeoutMs?: number }): Promise<void>;
 }
 
 export interface RuntimeOptions {
@@ -64,8 +65,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     deps,
     jobs,
     logger,
-    close: async () => {
-      await jobs.worker?.stop();
+    close: async (options = {}) => {
+      await jobs.worker?.stop({ timeoutMs: options.workerTimeoutMs });
       await database.close();
     },
   };

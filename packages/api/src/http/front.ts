@@ -9,6 +9,7 @@ import { localeFromAcceptLanguage } from "../locale";
 import { isRequestAborted } from "./body";
 import { CAPTCHA_CHALLENGE_PATH, captchaChallengeResponse } from "./captcha";
 import { envelopeBody, failure } from "./envelope";
+import { serveUntilSignal, type ServeOptions } from "./lifecycle";
 import { fromNode, writeResponse, type HttpRequest } from "./node";
 import { canonicalPath, originForm, under, type CanonicalPath } from "./paths";
 import { arrivedOverHttps, BASE_SECURITY_HEADERS, contentSecurityPolicy, createNonce, HSTS } from "./security-headers";
@@ -30,6 +31,10 @@ export interface Front {
   port: number;
   /** An HTTP server that sends every request through this front, handing pages to `next` (Next). */
   createServer(next: (req: IncomingMessage, res: ServerResponse) => unknown): Server;
+  /** Stops the email worker (its sends get up to `workerTimeoutMs`, then its claims are let go) and closes the database. */
+  close(options?: { workerTimeoutMs?: number }): Promise<void>;
+  /** Listens until SIGTERM/SIGINT, then stops gracefully (see `serveUntilSignal`). */
+  serve(next: (req: IncomingMessage, res: ServerResponse) => unknown, options?: ServeOptions): Promise<Server>;
 }
 
 /** Served by Next (apps/web/src/app/api/inngest/route.ts), in Inngest mode only. */
@@ -153,9 +158,11 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     });
   }
 
-  return {
+  const front: Front = {
     host: config.host,
     port: config.port,
+    close: (options) => runtime.close(options),
+    serve: (next, serveOptions) => serveUntilSignal(front, next, serveOptions),
     createServer(next) {
       // No Host header is needed: links never come from it (a missing one is filled in from APP_URL).
       const server = createServer({ requireHostHeader: false });
@@ -181,4 +188,5 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
       return server;
     },
   };
+  return front;
 }
