@@ -1,7 +1,23 @@
 import type { AuthDeps } from "@rekey/auth";
-import { and, auditEvents, emailOutbox, inArray, lt, mailboxMessages, passwordResetTokens, rateLimits, usedCaptchas } from "@rekey/db";
+import {
+  and,
+  auditEvents,
+  emailOutbox,
+  inArray,
+  lt,
+  mailboxMessages,
+  passwordResetTokens,
+  rateLimits,
+  usedCaptchas,
+  type Database,
+  type PgColumn,
+  type PgTable,
+  type SQL,
+} from "@rekey/db";
 
 const DAY = 86_400_000;
+/** Rows per DELETE: every statement stays far inside the database client's query deadline. */
+const BATCH = 500;
 
 export const RETENTION = {
   /** Reset tokens, kept a week past expiry so support can answer "why did my link not work". */
@@ -12,21 +28,34 @@ export const RETENTION = {
   auditDays: 180,
 } as const;
 
+/**
+ * Deletes every row of `table` matching `where`, `BATCH` rows per statement: one unbounded DELETE on a large
+ * table would outlast the query deadline (and hold its locks) and fail every time, so nothing would ever go.
+ */
+async function deleteInBatches(db: Database, table: PgTable, key: PgColumn, where: SQL | undefined): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const batch = db.select({ key }).from(table).where(where).limit(BATCH);
+    const deleted = await db.delete(table).where(inArray(key, batch)).returning({ key });
+    total += deleted.length;
+    if (deleted.length < BATCH) return total;
+  }
+}
+
 /** Deletes what no one needs any more. Returns the counts, for the log. */
 export async function purgeExpired(deps: AuthDeps): Promise<Record<string, number>> {
   const now = deps.clock().getTime();
   const before = (days: number) => new Date(now - days * DAY);
   const { db } = deps;
-  const tokens = await db.delete(passwordResetTokens).where(lt(passwordResetTokens.expiresAt, before(RETENTION.tokensDays))).returning({ id: passwordResetTokens.id });
-  const outbox = await db
-    .delete(emailOutbox)
-    .where(and(inArray(emailOutbox.status, ["sent", "skipped", "dead", "expired"]), lt(emailOutbox.createdAt, before(RETENTION.outboxDays))))
-    .returning({ id: emailOutbox.id });
-  const mailbox = await db.delete(mailboxMessages).where(lt(mailboxMessages.createdAt, before(RETENTION.mailboxDays))).returning({ id: mailboxMessages.id });
-  const limits = await db.delete(rateLimits).where(lt(rateLimits.windowEndsAt, new Date(now))).returning({ key: rateLimits.key });
-  const captchas = await db.delete(usedCaptchas).where(lt(usedCaptchas.expiresAt, new Date(now))).returning({ s: usedCaptchas.signature });
-  const audits = await db.delete(auditEvents).where(lt(auditEvents.at, before(RETENTION.auditDays))).returning({ id: auditEvents.id });
-  const counts = { tokens: tokens.length, outbox: outbox.length, mailbox: mailbox.length, rateLimits: limits.length, captchas: captchas.length, audit: audits.length };
+  const finished = inArray(emailOutbox.status, ["sent", "skipped", "dead", "expired"]);
+  const counts = {
+    tokens: await deleteInBatches(db, passwordResetTokens, passwordResetTokens.id, lt(passwordResetTokens.expiresAt, before(RETENTION.tokensDays))),
+    outbox: await deleteInBatches(db, emailOutbox, emailOutbox.id, and(finished, lt(emailOutbox.createdAt, before(RETENTION.outboxDays)))),
+    mailbox: await deleteInBatches(db, mailboxMessages, mailboxMessages.id, lt(mailboxMessages.createdAt, before(RETENTION.mailboxDays))),
+    rateLimits: await deleteInBatches(db, rateLimits, rateLimits.key, lt(rateLimits.windowEndsAt, new Date(now))),
+    captchas: await deleteInBatches(db, usedCaptchas, usedCaptchas.signature, lt(usedCaptchas.expiresAt, new Date(now))),
+    audit: await deleteInBatches(db, auditEvents, auditEvents.id, lt(auditEvents.at, before(RETENTION.auditDays))),
+  };
   deps.logger.info(counts, "purged expired rows");
   return counts;
 }
