@@ -6,6 +6,7 @@ export { createFunctions } from "./functions";
 export { createMailboxTransport } from "./mailbox-transport";
 export { claimDue, nextClaimableAt, releaseClaim, renewClaim, type Claim } from "./lease";
 export { expireOverdue, markDead, markExpired } from "./outbox";
+export { outboxOverview, requeueDead, type OutboxOverview, type OutboxState, type RequeueResult } from "./ops";
 export { purgeExpired } from "./purge";
 export {
   backoffMs,

@@ -11,6 +11,7 @@ import { CAPTCHA_CHALLENGE_PATH, captchaChallengeResponse } from "./captcha";
 import { envelopeBody, failure } from "./envelope";
 import { serveUntilSignal, type ServeOptions } from "./lifecycle";
 import { fromNode, writeResponse, type HttpRequest } from "./node";
+import { healthDetail, OPS_PREFIX, opsResponse } from "./ops";
 import { canonicalPath, originForm, under, type CanonicalPath } from "./paths";
 import { arrivedOverHttps, BASE_SECURITY_HEADERS, contentSecurityPolicy, createNonce, HSTS } from "./security-headers";
 import { handleTrpcRequest, TRPC_ENDPOINT } from "./trpc";
@@ -66,7 +67,8 @@ export function createFront(runtime: Runtime, options: FrontOptions = {}): Front
     const api = (prefix: string) => under(path, prefix) || under(raw, prefix);
     if (api(REST_PREFIX)) return (req) => handleRestRequest(req, runtime);
     if (api(TRPC_ENDPOINT)) return (req) => handleTrpcRequest(req, runtime, appUrl.origin);
-    if (path === "/api/health") return () => healthResponse(method, runtime);
+    if (path === "/api/health") return (req) => healthResponse(method, runtime, () => healthDetail(req, runtime));
+    if (api(OPS_PREFIX)) return (req) => opsResponse(req, runtime, path);
     if (path === CAPTCHA_CHALLENGE_PATH) return (req) => captchaChallengeResponse(req, runtime);
     if (!api("/api")) return undefined;
     // Next could not even decode this (its 500): a plain 400 instead.
