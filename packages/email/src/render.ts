@@ -38,23 +38,18 @@ function assertHttpUrl(value: string, field: string): void {
   }
 }
 
-function build(message: EmailMessage): { subject: string; element: ReactElement } {
+/** Throws a TypeError for an unknown kind, a link that is not an absolute http(s) URL, or a bad expiry. */
+export function validateEmail(message: EmailMessage): void {
   switch (message.kind) {
     case "password_reset":
       assertHttpUrl(message.props.link, "link");
       if (!Number.isFinite(message.props.expiresInMinutes) || message.props.expiresInMinutes <= 0) {
         throw new TypeError("expiresInMinutes must be a positive number");
       }
-      return {
-        subject: passwordResetSubject(message.props),
-        element: createElement(PasswordResetEmail, message.props),
-      };
+      return;
     case "password_changed":
       assertHttpUrl(message.props.resetUrl, "resetUrl");
-      return {
-        subject: passwordChangedSubject(message.props),
-        element: createElement(PasswordChangedEmail, message.props),
-      };
+      return;
     default: {
       const unknown: never = message;
       throw new TypeError(`unknown email kind: ${(unknown as { kind?: unknown }).kind}`);
@@ -62,12 +57,26 @@ function build(message: EmailMessage): { subject: string; element: ReactElement 
   }
 }
 
+/** The subject and React tree of a message, unvalidated (precompiled.ts renders trees with placeholders). */
+export function buildEmail(message: EmailMessage): { subject: string; element: ReactElement } {
+  if (message.kind === "password_reset") {
+    return { subject: passwordResetSubject(message.props), element: createElement(PasswordResetEmail, message.props) };
+  }
+  return { subject: passwordChangedSubject(message.props), element: createElement(PasswordChangedEmail, message.props) };
+}
+
+/** Renders a tree to both bodies (the same tree via `@react-email/render`). */
+export async function renderTree(subject: string, element: ReactElement): Promise<RenderedEmail> {
+  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
+  return { subject, html, text };
+}
+
 /**
  * Renders one email to its subject, HTML and plain-text bodies (both bodies from the same React tree via
  * `@react-email/render`). Throws a TypeError for an unknown kind or a link that is not an absolute http(s) URL.
  */
 export async function renderEmail(message: EmailMessage): Promise<RenderedEmail> {
-  const { subject, element } = build(message);
-  const [html, text] = await Promise.all([render(element), render(element, { plainText: true })]);
-  return { subject, html, text };
+  validateEmail(message);
+  const { subject, element } = buildEmail(message);
+  return renderTree(subject, element);
 }

@@ -1,6 +1,6 @@
 import { formatLocalTime, mintResetLink, type AuthDeps } from "@rekey/auth";
 import { emailOutbox, eq, safeErrorText, users, type OutboxRow } from "@rekey/db";
-import { renderEmail, type RenderedEmail, type Transport } from "@rekey/email";
+import { createEmailRenderer, type RenderedEmail, type Transport } from "@rekey/email";
 import type { Locale } from "@rekey/validators";
 import { markExpired, markSent, markSkipped, recordFailure } from "./outbox";
 import { DEFAULT_RETRY_POLICY, planRetry, sendGuardMs, tooLateToSend, type RetryPolicy } from "./retry";
@@ -26,6 +26,9 @@ export type DeliveryOutcome =
   | { status: "expired"; reason: string }
   | { status: "done-before"; rowStatus: string };
 
+/** Compiled once per template shape and process: a full React render per email would own the event loop. */
+const renderer = createEmailRenderer();
+
 const asLocale = (value: string): Locale => (value === "en" ? "en" : "zh-CN");
 
 /** Renders the email an outbox row stands for, or says why there is none to send. */
@@ -35,7 +38,7 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
   if (row.kind === "password_reset") {
     const minted = await mintResetLink(deps, row.id);
     if (minted.status === "skip") return { skip: minted.reason };
-    return renderEmail({
+    return renderer.render({
       kind: "password_reset",
       props: {
         appName: config.appName,
@@ -50,7 +53,7 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
   const [user] = row.userId ? await deps.db.select().from(users).where(eq(users.id, row.userId)) : [];
   if (!user) return { skip: "account_deleted" };
   const at = row.payload.at ? new Date(row.payload.at) : row.createdAt;
-  return renderEmail({
+  return renderer.render({
     kind: "password_changed",
     props: {
       appName: config.appName,

@@ -20,8 +20,13 @@ export interface WorkerOptions {
   random?: () => number;
   /** The longest sleep between rounds; the worker also wakes when the next row is due, and on new rows. */
   pollMs?: number;
-  /** Rows claimed per round. */
+  /** Rows claimed at a time (never more than free sending slots). */
   batchSize?: number;
+  /**
+   * Rows worked on at once. A new claim is made as soon as a slot frees, so one slow send never holds up
+   * the rows behind it, and a burst is sent as fast as the provider answers, not a batch at a time.
+   */
+  concurrency?: number;
   purgeEveryMs?: number;
 }
 
@@ -33,6 +38,7 @@ const DEFAULTS: Required<WorkerOptions> = {
   random: Math.random,
   pollMs: 5_000,
   batchSize: 10,
+  concurrency: 32,
   purgeEveryMs: 60 * 60 * 1000,
 };
 
@@ -57,8 +63,12 @@ export class EmbeddedWorker {
   private lastPurge = 0;
   /** Rows being worked on, by claim, with the real time their work started. */
   private readonly working = new Map<string, { claim: string; since: number }>();
-  /** Batches under way, whether a round or a test's drain() runs them. */
+  /** Claims being worked on, whether a round or a test's drain() started them. */
   private readonly batches = new Set<Promise<void>>();
+  /** Rows in `batches` not yet finished: the slots in use. */
+  private busySlots = 0;
+  /** Resolves a drain() waiting for a free slot or for all work to end, when new rows were written. */
+  private nudge: (() => void) | undefined;
 
   constructor(
     private readonly deps: JobDeps,
@@ -83,6 +93,7 @@ export class EmbeddedWorker {
     this.stopped = true;
     this.halted = true;
     clearTimeout(this.timer);
+    this.nudge?.();
     const busy = [...(this.running ? [this.running] : []), ...this.batches];
     if (busy.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
@@ -106,6 +117,7 @@ export class EmbeddedWorker {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
+      this.nudge?.();
       return;
     }
     clearTimeout(this.timer);
@@ -147,20 +159,57 @@ export class EmbeddedWorker {
     }
   }
 
-  /** Processes every row that is due now; returns how many were attempted. Tests drive it directly. */
+  /**
+   * Works through every row that is due, keeping up to `concurrency` rows in flight and claiming more as
+   * slots free (or as new rows are written); returns, with nothing left in flight, how many were attempted.
+   * Tests drive it directly.
+   */
   async drain(): Promise<number> {
     let total = 0;
-    for (;;) {
-      if (this.halted) return total;
-      const { auth } = this.deps;
-      const claim = await claimDue(auth.db, auth.clock(), { leaseMs: this.options.leaseSeconds * 1000, limit: this.options.batchSize });
-      if (claim.rows.length === 0) return total;
-      total += claim.rows.length;
-      const batch = this.work(claim.id, claim.rows);
-      this.batches.add(batch);
-      await batch.finally(() => this.batches.delete(batch));
+    let exhausted = false;
+    const { concurrency, batchSize, leaseSeconds } = this.options;
+    while (!this.halted) {
+      const free = concurrency - this.busySlots;
+      if (free > 0 && !exhausted) {
+        const { auth } = this.deps;
+        const claim = await claimDue(auth.db, auth.clock(), { leaseMs: leaseSeconds * 1000, limit: Math.min(batchSize, free) });
+        if (claim.rows.length > 0 && this.halted) {
+          // Stopped while the claim was on its way: the rows go straight back, not into a lease nobody renews.
+          await releaseClaim(auth.db, claim.id, claim.rows).catch(() => {});
+          break;
+        }
+        if (claim.rows.length > 0) {
+          total += claim.rows.length;
+          const batch = this.work(claim.id, claim.rows).finally(() => this.batches.delete(batch));
+          this.batches.add(batch);
+          continue;
+        }
+        exhausted = true; // nothing due: wait for the work in flight, or for new rows
+      }
+      if (this.batches.size === 0) break;
+      // A slot freeing (at capacity), all work ending (nothing due), or new rows: then claim again.
+      await new Promise<void>((resolve) => {
+        this.nudge = () => {
+          exhausted = false;
+          resolve();
+        };
+        if (!exhausted) void this.slotFreed().then(resolve);
+        void Promise.all(this.batches).then(() => {
+          exhausted = false;
+          resolve();
+        });
+      });
+      this.nudge = undefined;
     }
+    // Halted: stop() waits for (or lets go of) the work in flight.
+    return total;
   }
+
+  private slotFreed(): Promise<void> {
+    return new Promise((resolve) => this.slotWaiters.push(resolve));
+  }
+
+  private readonly slotWaiters: Array<() => void> = [];
 
   /** Delivers a claim's rows, renewing their lease until each is done (or wedged past maxHoldMs). */
   private async work(claim: string, rows: string[]): Promise<void> {
@@ -171,6 +220,7 @@ export class EmbeddedWorker {
     try {
       await Promise.all(
         rows.map(async (id) => {
+          this.busySlots++;
           try {
             await deliverOutboxRow(this.deps, id, directStep, { policy: this.policy, claim });
           } catch {
@@ -178,6 +228,8 @@ export class EmbeddedWorker {
             // the lease: it lapses and the row comes back).
           } finally {
             if (this.working.get(id)?.claim === claim) this.working.delete(id);
+            this.busySlots--;
+            for (const wake of this.slotWaiters.splice(0)) wake();
           }
         }),
       );
