@@ -134,11 +134,30 @@ function cleanArgs(args: unknown[]): unknown[] {
 }
 
 /**
+ * Standard output, written asynchronously: a synchronous write to a pipe whose reader falls behind (a log
+ * shipper, a terminal being scrolled) would stop the event loop, and with it every request and email, until
+ * the reader caught up. What is still buffered is written out when the process exits.
+ */
+let stdout: pino.DestinationStream | undefined;
+function stdoutDestination(): pino.DestinationStream {
+  if (stdout) return stdout;
+  const destination = pino.destination({ dest: 1, sync: false });
+  process.once("exit", () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Not open yet, or stdout is gone: nothing more can be written.
+    }
+  });
+  return (stdout = destination);
+}
+
+/**
  * The one logger: JSON lines on stdout (or `destination`). Nothing private reaches a line: errors are
  * serialised by {@link serializeError}, every string value and message is scrubbed of what looks like a
  * token, link, key or password, and the fields named in {@link SECRET_KEYS} are redacted at any depth.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination: pino.DestinationStream = stdoutDestination()): Logger {
   return pino(
     {
       level,
