@@ -1,4 +1,4 @@
-import { and, emailOutbox, eq, gt, isNull, lt, or, passwordResetTokens, users, type User } from "@rekey/db";
+import { emailOutbox, eq, passwordResetTokens, queryRows, sql, users, type OutboxRow, type User } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps } from "./deps";
 import { deriveResetToken, sha256Hex } from "./tokens";
@@ -10,12 +10,13 @@ export type MintResult =
 
 /**
  * Called by the email job for a `password_reset` outbox row: resolves the account, stores the token's
- * hash, and returns the link to email. Idempotent: a retried job gets the same link back, never a second
- * token. The newest request of a user wins; older unused tokens are revoked.
+ * hash, and returns the link to email (given the outbox row as the job has it, or its id). Idempotent: a
+ * retried job gets the same link back, never a second token. The newest request of a user wins; older unused tokens are revoked.
  */
-export async function mintResetLink(deps: AuthDeps, outboxId: string): Promise<MintResult> {
+export async function mintResetLink(deps: AuthDeps, outbox: OutboxRow | string): Promise<MintResult> {
   const { db, config } = deps;
-  const [row] = await db.select().from(emailOutbox).where(eq(emailOutbox.id, outboxId));
+  const [row] = typeof outbox === "string" ? await db.select().from(emailOutbox).where(eq(emailOutbox.id, outbox)) : [outbox];
+  const outboxId = typeof outbox === "string" ? outbox : outbox.id;
   if (!row || row.kind !== "password_reset") throw new Error(`outbox row ${outboxId} is not a password reset`);
   const requestedAt = row.createdAt;
   // The link lives exactly as long as the row may be delivered: one deadline, stored when it was queued.
@@ -54,26 +55,36 @@ export async function mintResetLink(deps: AuthDeps, outboxId: string): Promise<M
       })
       .onConflictDoNothing({ target: passwordResetTokens.outboxId });
 
-    const live = and(eq(passwordResetTokens.userId, user.id), isNull(passwordResetTokens.usedAt), isNull(passwordResetTokens.revokedAt));
-    // Requests are ordered by time, and requests of the same instant by outbox id, so that of any two
-    // exactly one is the newer and at most one link of a user is ever live.
-    const sameInstant = eq(passwordResetTokens.requestedAt, requestedAt);
-    const newerThanMine = or(gt(passwordResetTokens.requestedAt, requestedAt), and(sameInstant, gt(passwordResetTokens.outboxId, outboxId)));
-    const olderThanMine = or(lt(passwordResetTokens.requestedAt, requestedAt), and(sameInstant, lt(passwordResetTokens.outboxId, outboxId)));
-    const [newer] = await tx
-      .select({ id: passwordResetTokens.id })
-      .from(passwordResetTokens)
-      .where(and(eq(passwordResetTokens.userId, user.id), newerThanMine))
-      .limit(1);
-    if (newer) {
-      await tx.update(passwordResetTokens).set({ revokedAt: now }).where(and(live, eq(passwordResetTokens.outboxId, outboxId)));
-      return "superseded" as const;
-    }
-    await tx.update(passwordResetTokens).set({ revokedAt: now }).where(and(live, olderThanMine));
-
-    const [mine] = await tx.select().from(passwordResetTokens).where(eq(passwordResetTokens.outboxId, outboxId));
-    if (mine?.usedAt) return "used" as const;
-    if (!mine || mine.revokedAt) return "superseded" as const;
+    // One statement where there were three (round trips are most of a job's cost under load). Every part
+    // sees the same snapshot, which holds the token inserted above: is a newer request of this user there?
+    // Then mine is revoked; otherwise the older live ones are. Requests are ordered by time, and requests
+    // of the same instant by outbox id, so that of any two exactly one is the newer and at most one link
+    // of a user is ever live.
+    const t = passwordResetTokens;
+    // Raw statements get timestamps as text: the drivers' own Date handling differs (drizzle maps columns).
+    const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
+    const [mine, stamp] = [at(requestedAt), at(now)];
+    const live = sql`${t.userId} = ${user.id} and ${t.usedAt} is null and ${t.revokedAt} is null`;
+    const [state] = await queryRows<{ superseded: boolean; used: boolean | null; revoked: boolean | null }>(
+      tx,
+      sql`with newer as (
+        select 1 from ${t} where ${t.userId} = ${user.id}
+          and (${t.requestedAt} > ${mine} or (${t.requestedAt} = ${mine} and ${t.outboxId} > ${outboxId}))
+        limit 1
+      ), revoke_mine as (
+        update ${t} set revoked_at = ${stamp} where ${live} and ${t.outboxId} = ${outboxId} and exists (select 1 from newer)
+      ), revoke_older as (
+        update ${t} set revoked_at = ${stamp} where ${live} and not exists (select 1 from newer)
+          and (${t.requestedAt} < ${mine} or (${t.requestedAt} = ${mine} and ${t.outboxId} < ${outboxId}))
+      )
+      select exists (select 1 from newer) as superseded,
+        (select ${t.usedAt} is not null from ${t} where ${t.outboxId} = ${outboxId}) as used,
+        (select ${t.revokedAt} is not null from ${t} where ${t.outboxId} = ${outboxId}) as revoked`,
+    );
+    if (!state || state.superseded) return "superseded" as const;
+    if (state.used) return "used" as const;
+    // No token (cannot happen: inserted above or before) or revoked by a newer request earlier.
+    if (state.used === null || state.revoked) return "superseded" as const;
     return user;
   });
 

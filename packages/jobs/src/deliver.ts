@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   policy?: RetryPolicy;
   /** The embedded worker's claim on the row: a failure is recorded only while the claim still holds it. */
   claim?: string;
+  /** The row as the claim returned it (the embedded worker): saves reading it again. */
+  row?: OutboxRow;
 }
 
 export type DeliveryOutcome =
@@ -36,7 +38,7 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
   const { config } = deps;
   const locale = asLocale(row.locale);
   if (row.kind === "password_reset") {
-    const minted = await mintResetLink(deps, row.id);
+    const minted = await mintResetLink(deps, row);
     if (minted.status === "skip") return { skip: minted.reason };
     return renderer.render({
       kind: "password_reset",
@@ -80,7 +82,7 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
 export async function deliverOutboxRow(deps: JobDeps, outboxId: string, step: StepRunner, options: DeliveryOptions = {}): Promise<DeliveryOutcome> {
   return step.run("send-email", async () => {
     const auth = deps.auth;
-    const [row] = await auth.db.select().from(emailOutbox).where(eq(emailOutbox.id, outboxId));
+    const [row] = options.row?.id === outboxId ? [options.row] : await auth.db.select().from(emailOutbox).where(eq(emailOutbox.id, outboxId));
     if (!row) throw new PermanentDeliveryError(`outbox row ${outboxId} does not exist`);
     if (row.status !== "pending") return { status: "done-before", rowStatus: row.status } as const;
     const guardMs = sendGuardMs(deps.transport);

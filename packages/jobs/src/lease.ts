@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, asc, emailOutbox, eq, inArray, isNull, lte, or, sql, type Database } from "@rekey/db";
+import { and, asc, emailOutbox, eq, inArray, isNull, lte, or, sql, type Database, type OutboxRow } from "@rekey/db";
 
 /**
  * Claims of outbox rows by embedded workers (one process or several on one PostgreSQL). A claim is short
@@ -11,6 +11,8 @@ import { and, asc, emailOutbox, eq, inArray, isNull, lte, or, sql, type Database
 export interface Claim {
   id: string;
   rows: string[];
+  /** The claimed rows as they stand under the claim: delivery need not read them again. */
+  records: OutboxRow[];
 }
 
 /** Rows that are due and not held by a live lease. */
@@ -28,20 +30,17 @@ const claimable = (now: Date) =>
 export async function claimDue(db: Database, now: Date, options: { leaseMs: number; limit: number }): Promise<Claim> {
   const id = randomUUID();
   const leaseEnd = new Date(now.getTime() + options.leaseMs);
-  const rows = await db.transaction(async (tx) => {
-    const due = await tx
-      .select({ id: emailOutbox.id })
-      .from(emailOutbox)
-      .where(claimable(now))
-      .orderBy(asc(emailOutbox.nextAttemptAt))
-      .limit(options.limit)
-      .for("update", { skipLocked: true });
-    if (due.length === 0) return [];
-    const ids = due.map((r) => r.id);
-    await tx.update(emailOutbox).set({ lockedUntil: leaseEnd, lockedBy: id }).where(inArray(emailOutbox.id, ids));
-    return ids;
-  });
-  return { id, rows };
+  // One statement (no transaction round trips): the subquery locks the due rows it picks, skipping rows
+  // another claim is locking at this moment, and the update takes them.
+  const due = db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(claimable(now))
+    .orderBy(asc(emailOutbox.nextAttemptAt))
+    .limit(options.limit)
+    .for("update", { skipLocked: true });
+  const records = await db.update(emailOutbox).set({ lockedUntil: leaseEnd, lockedBy: id }).where(inArray(emailOutbox.id, due)).returning();
+  return { id, rows: records.map((r) => r.id), records };
 }
 
 /** Extends the lease of the claim's rows still pending and still held by it; returns those rows. */
