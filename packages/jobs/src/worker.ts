@@ -1,3 +1,4 @@
+import type { OutboxRow } from "@rekey/db";
 import { deliverOutboxRow, type JobDeps } from "./deliver";
 import { claimDue, nextClaimableAt, releaseClaim, renewClaim } from "./lease";
 import { purgeExpired } from "./purge";
@@ -28,6 +29,12 @@ export interface WorkerOptions {
    */
   concurrency?: number;
   purgeEveryMs?: number;
+  /**
+   * New rows are taken up on the next tick of a clock of this period (real time), not the moment they are
+   * written: the email work of a request then never runs while that request's answer is being written, and
+   * lands on whichever request is in flight at the tick, known address or not (no timing tell).
+   */
+  tickMs?: number;
 }
 
 const DEFAULTS: Required<WorkerOptions> = {
@@ -40,6 +47,7 @@ const DEFAULTS: Required<WorkerOptions> = {
   batchSize: 10,
   concurrency: 32,
   purgeEveryMs: 60 * 60 * 1000,
+  tickMs: 20,
 };
 
 /** Never sleep less than this between rounds: a due row that SKIP LOCKED hid (another claim in progress). */
@@ -55,6 +63,7 @@ export class EmbeddedWorker {
   private readonly options: Required<WorkerOptions>;
   private readonly policy: RetryPolicy;
   private timer: NodeJS.Timeout | undefined;
+  private tick: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -93,6 +102,8 @@ export class EmbeddedWorker {
     this.stopped = true;
     this.halted = true;
     clearTimeout(this.timer);
+    clearTimeout(this.tick);
+    this.tick = undefined;
     this.nudge?.();
     const busy = [...(this.running ? [this.running] : []), ...this.batches];
     if (busy.length === 0) return;
@@ -112,8 +123,17 @@ export class EmbeddedWorker {
     }
   }
 
-  /** Run a round now (a row was just written); coalesces with a round already under way. */
+  /** New rows were written: a round on the next tick; coalesces with a round already under way. */
   wake(): void {
+    if (this.stopped || this.tick) return;
+    const { tickMs } = this.options;
+    this.tick = setTimeout(() => {
+      this.tick = undefined;
+      this.round();
+    }, tickMs > 0 ? tickMs - (Date.now() % tickMs) : 0);
+  }
+
+  private round(): void {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
@@ -123,7 +143,7 @@ export class EmbeddedWorker {
     clearTimeout(this.timer);
     this.running = this.loop().then((sleepMs) => {
       this.running = undefined;
-      if (!this.stopped) this.timer = setTimeout(() => this.wake(), sleepMs);
+      if (!this.stopped) this.timer = setTimeout(() => this.round(), sleepMs);
     });
   }
 
@@ -180,7 +200,7 @@ export class EmbeddedWorker {
         }
         if (claim.rows.length > 0) {
           total += claim.rows.length;
-          const batch = this.work(claim.id, claim.rows).finally(() => this.batches.delete(batch));
+          const batch = this.work(claim.id, claim.records).finally(() => this.batches.delete(batch));
           this.batches.add(batch);
           continue;
         }
@@ -212,17 +232,18 @@ export class EmbeddedWorker {
   private readonly slotWaiters: Array<() => void> = [];
 
   /** Delivers a claim's rows, renewing their lease until each is done (or wedged past maxHoldMs). */
-  private async work(claim: string, rows: string[]): Promise<void> {
+  private async work(claim: string, records: OutboxRow[]): Promise<void> {
     const since = Date.now();
-    for (const id of rows) this.working.set(id, { claim, since });
+    for (const { id } of records) this.working.set(id, { claim, since });
     const renewal = setInterval(() => void this.renew(claim), this.options.renewEveryMs);
     renewal.unref();
     try {
       await Promise.all(
-        rows.map(async (id) => {
+        records.map(async (row) => {
+          const id = row.id;
           this.busySlots++;
           try {
-            await deliverOutboxRow(this.deps, id, directStep, { policy: this.policy, claim });
+            await deliverOutboxRow(this.deps, id, directStep, { policy: this.policy, claim, row });
           } catch {
             // Already logged and recorded on the row by the job body (or, with the database gone, left to
             // the lease: it lapses and the row comes back).
