@@ -104,8 +104,12 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ requeued: [id], too_late: [], not_dead: [], wake_error: null });
     await vi.waitFor(async () => expect(await r.delivered()).toEqual(["dana@example.com"]), { timeout: 10_000, interval: 20 });
+    // The row is marked sent just after the provider took the message.
+    await vi.waitFor(async () => expect((await r.call("/api/ops/outbox?state=sent")).body.rows).toEqual([expect.objectContaining({ id, state: "sent" })]), {
+      timeout: 10_000,
+      interval: 20,
+    });
     const after = await r.call("/api/ops/outbox?state=sent");
-    expect(after.body.rows).toEqual([expect.objectContaining({ id, state: "sent" })]);
     expect(after.body.counts.dead).toBe(0);
     expect((await r.call("/api/ops/outbox/requeue", json({ ids: [id] }))).body).toMatchObject({ requeued: [], not_dead: [{ id, state: "sent" }] });
   });
