@@ -11,7 +11,12 @@ export interface AuditEntry {
 
 /** Appends an auth event. Never pass a password, a token or a key in `details`. */
 export async function audit(db: Executor, at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
-  await db.insert(auditEvents).values({
+  await auditInsert(db, at, meta, entry);
+}
+
+/** The insert {@link audit} runs, unexecuted: for a statement that writes the event with another row. */
+export function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
+  return db.insert(auditEvents).values({
     at,
     event: entry.event,
     reason: entry.reason ?? null,

@@ -1,5 +1,7 @@
+import { randomUUID } from "node:crypto";
 import type { Config } from "@rekey/config";
-import { emailOutbox, type Executor, type OutboxRow } from "@rekey/db";
+import { emailOutbox, sql, type Executor, type OutboxRow } from "@rekey/db";
+import { auditInsert, type AuditEntry } from "./audit";
 import type { AuthDeps, OutboxNotice, RequestMeta } from "./deps";
 
 /**
@@ -30,6 +32,8 @@ export interface EmailToQueue {
   meta: RequestMeta;
   /** The request's instant: the row's creation time and the start of its deadline. */
   at: Date;
+  /** An audit event written in the same statement (`details.outboxId` is filled in). */
+  audit?: AuditEntry;
 }
 
 /** A row written by {@link enqueueEmail}: what to wake after commit, and its deadline. */
@@ -38,28 +42,35 @@ export interface QueuedEmail extends OutboxNotice {
 }
 
 /**
- * The only writer of outbox rows. Call it inside the caller's transaction, so the row commits (or not) with
- * the change it reports; then pass the result to {@link notifyOutbox} once the transaction has committed.
+ * The only writer of outbox rows. Call it inside the caller's transaction (or with `audit`, alone), so the
+ * row commits (or not) with the change it reports; then pass the result to {@link notifyOutbox} once it has
+ * committed.
  * Computes the delivery deadline once and stores it on the row.
  */
 export async function enqueueEmail(tx: Executor, deps: Pick<AuthDeps, "config">, email: EmailToQueue): Promise<QueuedEmail> {
   const expiresAt = deliveryDeadline(deps.config, email.kind, email.at);
   const { meta, at } = email;
-  const [row] = await tx
-    .insert(emailOutbox)
-    .values({
-      kind: email.kind,
-      recipient: email.recipient,
-      userId: email.userId ?? null,
-      locale: meta.locale,
-      payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: at.toISOString() },
-      nextAttemptAt: at,
-      expiresAt,
-      createdAt: at,
-      updatedAt: at,
-    })
-    .returning({ id: emailOutbox.id });
-  return { id: row!.id, kind: email.kind, expiresAt };
+  const id = randomUUID();
+  const insert = tx.insert(emailOutbox).values({
+    id,
+    kind: email.kind,
+    recipient: email.recipient,
+    userId: email.userId ?? null,
+    locale: meta.locale,
+    payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: at.toISOString() },
+    nextAttemptAt: at,
+    expiresAt,
+    createdAt: at,
+    updatedAt: at,
+  });
+  if (email.audit) {
+    // One statement, so atomic without a transaction: the row and its audit event, one round trip.
+    const event = auditInsert(tx, at, meta, { ...email.audit, details: { ...email.audit.details, outboxId: id } });
+    await tx.execute(sql`with queued as (${insert.getSQL()}) ${event.getSQL()}`);
+  } else {
+    await insert;
+  }
+  return { id, kind: email.kind, expiresAt };
 }
 
 /**

@@ -1,9 +1,9 @@
-import { audit } from "./audit";
+import { audit, type AuditEntry } from "./audit";
 import { verifyCaptcha } from "./captcha";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 import { deliveryDeadline, enqueueEmail, notifyOutbox } from "./outbox";
-import { enforceLimit, hitLimit, ipSubject } from "./rate-limit";
+import { giveBackLimits, hitLimits, ipSubject } from "./rate-limit";
 import { findUserByEmail } from "./users";
 
 export interface RequestPasswordResetResult {
@@ -30,31 +30,49 @@ export async function requestPasswordReset(
   captchaPolicy: CaptchaPolicy = "off",
 ): Promise<RequestPasswordResetResult> {
   const { config, db } = deps;
-  await enforceLimit(deps, meta, "reset_ip", ipSubject(meta.ip));
-  const needsCaptcha =
-    captchaPolicy === "required" || (captchaPolicy === "adaptive" && (await hitLimit(deps, "captcha_soft", ipSubject(meta.ip))).limited);
+  // Every counter of this request in one statement; the ones a refused request should not spend are given
+  // back (refusals are rare, requests are not).
+  const hits = await hitLimits(deps, [
+    { name: "reset_ip", subject: ipSubject(meta.ip) },
+    ...(captchaPolicy === "adaptive" ? [{ name: "captcha_soft" as const, subject: ipSubject(meta.ip) }] : []),
+    { name: "reset_email", subject: input.email },
+  ]);
+  const [byIp, perAddress] = [hits[0]!, hits[hits.length - 1]!];
+  const soft = captchaPolicy === "adaptive" ? hits[1]! : undefined;
+  const refuse = async (error: AuthError, entry: AuditEntry): Promise<never> => {
+    await giveBackLimits(deps, [perAddress, ...(byIp.limited && soft ? [soft] : [])]);
+    await audit(db, deps.clock(), meta, entry);
+    throw error;
+  };
+  if (byIp.limited) {
+    await refuse(new AuthError("RATE_LIMITED", {}, byIp.retryAfter), { event: "rate_limit.hit", reason: "reset_ip", subject: ipSubject(meta.ip) });
+  }
+  const needsCaptcha = captchaPolicy === "required" || (soft?.limited ?? false);
   if (needsCaptcha && !(await verifyCaptcha(deps, input.captcha))) {
-    await audit(db, deps.clock(), meta, { event: "password_reset.request_refused", reason: input.captcha ? "captcha_invalid" : "captcha_missing", subject: input.email });
-    throw new AuthError("CAPTCHA_REQUIRED");
+    await refuse(new AuthError("CAPTCHA_REQUIRED"), {
+      event: "password_reset.request_refused",
+      reason: input.captcha ? "captcha_invalid" : "captcha_missing",
+      subject: input.email,
+    });
   }
   const now = deps.clock();
 
   if (config.revealUnknownEmail && !(await findUserByEmail(db, input.email))) {
-    await audit(db, now, meta, { event: "password_reset.request_refused", reason: "unknown_email", subject: input.email });
-    throw new AuthError("EMAIL_NOT_REGISTERED");
+    await refuse(new AuthError("EMAIL_NOT_REGISTERED"), { event: "password_reset.request_refused", reason: "unknown_email", subject: input.email });
   }
 
-  const perAddress = await hitLimit(deps, "reset_email", input.email);
   if (perAddress.limited) {
     await audit(db, now, meta, { event: "rate_limit.hit", reason: "reset_email", subject: input.email });
     // The same answer as a queued request, its expiry computed the same way.
     return { expiresAt: deliveryDeadline(config, "password_reset", now) };
   }
 
-  const queued = await db.transaction(async (tx) => {
-    const row = await enqueueEmail(tx, deps, { kind: "password_reset", recipient: input.email, meta, at: now });
-    await audit(tx, now, meta, { event: "password_reset.requested", subject: input.email, details: { outboxId: row.id } });
-    return row;
+  const queued = await enqueueEmail(db, deps, {
+    kind: "password_reset",
+    recipient: input.email,
+    meta,
+    at: now,
+    audit: { event: "password_reset.requested", subject: input.email },
   });
   notifyOutbox(deps, [queued]);
   return { expiresAt: queued.expiresAt };
