@@ -11,6 +11,8 @@ const repoRoot = resolve(import.meta.dirname, "../..");
 // Defaults that depend on where the code lives, not on the current directory.
 process.env.DATA_DIR ??= resolve(repoRoot, ".data");
 process.env.REKEY_MIGRATIONS_DIR ??= resolve(repoRoot, "packages/db/drizzle");
+// With PostgreSQL, email delivery runs in a thread of its own, started from this file.
+process.env.REKEY_DELIVERY_THREAD ??= resolve(repoRoot, "packages/jobs/src/thread/entry.mjs");
 const port = Number(process.env.PORT || "3000");
 if (!Number.isInteger(port) || port < 1 || port > 65535) {
   console.error(`\nRekey cannot start: Invalid configuration:\n  PORT: must be a whole number from 1 to 65535, got "${process.env.PORT}"\n`);

@@ -11,6 +11,7 @@ import { TEST_SECRET } from "./testing";
 
 const targets = await testDatabases();
 const CHILD = join(import.meta.dirname, "testing", "serve-child.ts");
+const DELIVERY_THREAD = join(import.meta.dirname, "..", "..", "jobs", "src", "thread", "entry.mjs");
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -77,7 +78,8 @@ describe.each(targets)("SIGTERM with requests in flight on $name (CONTRACT §5)"
     const database = target.name === "postgres" ? await target.create() : undefined;
     const dataDir = mkdtempSync(join(tmpdir(), "rekey-stop-"));
     const env: Record<string, string> = { AUTH_SECRET: TEST_SECRET, CAPTCHA: "off", RATE_LIMITS: "off", LOG_LEVEL: "warn", DATA_DIR: dataDir };
-    if (database?.url) env.DATABASE_URL = database.url;
+    // On PostgreSQL, delivery runs in its thread, as the app runs it: the thread is stopped with the rest.
+    if (database?.url) Object.assign(env, { DATABASE_URL: database.url, REKEY_DELIVERY_THREAD: DELIVERY_THREAD });
     const { child, output, url } = await startChild(env);
     try {
       expect((await post(url, "register", { email: "stop@example.com", username: "stopper", password: "Lantern-Stop-4417" })).status).toBe(200);

@@ -66,7 +66,7 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     jobs,
     logger,
     close: async (options = {}) => {
-      await jobs.worker?.stop({ timeoutMs: options.workerTimeoutMs });
+      await (jobs.thread ?? jobs.worker)?.stop({ timeoutMs: options.workerTimeoutMs });
       await database.close();
     },
   };
@@ -93,7 +93,7 @@ export async function bootRuntime(): Promise<{ runtime: Runtime; demo: Awaited<R
   const runtime = await getRuntime();
   const demo = runtime.config.embedded ? await ensureDemoAccount(runtime.deps) : null;
   // Started once per process: the runtime itself is a process-wide singleton.
-  runtime.jobs.worker?.start();
+  (runtime.jobs.thread ?? runtime.jobs.worker)?.start();
   runtime.logger.info(
     {
       database: runtime.database.driver,

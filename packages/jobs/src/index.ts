@@ -18,6 +18,7 @@ export {
   type RetryPlan,
   type RetryPolicy,
 } from "./retry";
-export { createJobs, type Jobs } from "./setup";
+export { createJobs, type Jobs, type JobsOptions } from "./setup";
 export { directStep, PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from "./step";
+export { ThreadedWorker } from "./thread/threaded-worker";
 export { EmbeddedWorker, type WorkerOptions } from "./worker";

@@ -5,6 +5,7 @@ import { createInngest } from "./client";
 import type { JobDeps } from "./deliver";
 import { dispatchToInngest } from "./dispatch";
 import { createMailboxTransport } from "./mailbox-transport";
+import { ThreadedWorker } from "./thread/threaded-worker";
 import { EmbeddedWorker, type WorkerOptions } from "./worker";
 
 export interface Jobs {
@@ -14,6 +15,8 @@ export interface Jobs {
   inngest?: Inngest;
   /** Present in embedded mode: the in-process worker (started by the server process, not here). */
   worker?: EmbeddedWorker;
+  /** Instead of `worker`, on PostgreSQL when a thread entry is given: the worker in a thread of its own. */
+  thread?: ThreadedWorker;
   /** Hands freshly committed outbox rows to delivery. Never throws and never blocks the request for long. */
   dispatch(rows: OutboxNotice[]): void;
 }
@@ -30,7 +33,19 @@ export function createTransport(auth: AuthDeps): Transport {
  * Wires delivery for a process: Inngest mode when any INNGEST_* variable is set, otherwise the embedded
  * worker. Either way the same job body runs.
  */
-export function createJobs(auth: AuthDeps, options: { transport?: Transport; worker?: WorkerOptions } = {}): Jobs {
+export interface JobsOptions {
+  /** Overrides the transport chosen from configuration (tests); keeps delivery in this thread. */
+  transport?: Transport;
+  worker?: WorkerOptions;
+  /**
+   * The delivery thread's entry (`thread/entry.mjs`; `REKEY_DELIVERY_THREAD`, which the server sets). With
+   * PostgreSQL, the worker then runs there, with `threadPoolMax` connections of its own.
+   */
+  threadEntry?: string;
+  threadPoolMax?: number;
+}
+
+export function createJobs(auth: AuthDeps, options: JobsOptions = {}): Jobs {
   const deps: JobDeps = { auth, transport: options.transport ?? createTransport(auth) };
   if (auth.config.inngest.enabled) {
     const inngest = createInngest(auth.config);
@@ -45,6 +60,13 @@ export function createJobs(auth: AuthDeps, options: { transport?: Transport; wor
         );
       },
     };
+  }
+  const entry = options.threadEntry ?? process.env.REKEY_DELIVERY_THREAD;
+  if (entry && !auth.config.embedded && !options.transport) {
+    const { random: _random, ...workerOptions } = options.worker ?? {};
+    const init = { config: auth.config, secret: auth.secret, poolMax: options.threadPoolMax ?? 10, worker: workerOptions };
+    const thread = new ThreadedWorker(entry, init, auth.logger);
+    return { mode: "embedded", deps, thread, dispatch: () => thread.wake() };
   }
   const worker = new EmbeddedWorker(deps, options.worker);
   return { mode: "embedded", deps, worker, dispatch: () => worker.wake() };

@@ -5,7 +5,7 @@ import { createFront } from "../http/front";
 import { createRuntime } from "../runtime";
 
 const runtime = await createRuntime();
-runtime.jobs.worker?.start();
+(runtime.jobs.thread ?? runtime.jobs.worker)?.start();
 const front = createFront(runtime);
 await front.serve(
   (_req, res) => {

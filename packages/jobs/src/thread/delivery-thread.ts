@@ -1,0 +1,40 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { systemClock, type AuthDeps, type Logger } from "@rekey/auth";
+import { openDatabase, summarizeError } from "@rekey/db";
+import { createTransport } from "../setup";
+import { EmbeddedWorker } from "../worker";
+import type { FromThread, ThreadInit, ToThread } from "./protocol";
+
+// The body of the delivery thread: the embedded worker with its own event loop and its own connections,
+// so minting, rendering and sending never take turns with the answers on the main thread.
+const port = parentPort!;
+const init = workerData as ThreadInit;
+const post = (message: FromThread) => port.postMessage(message);
+
+/** Log lines go to the host's logger (one place scrubs and writes them); errors travel as their summary. */
+const log =
+  (level: "debug" | "info" | "warn" | "error") =>
+  (fields: object, message?: string): void => {
+    const plain: Record<string, unknown> = { ...(fields as Record<string, unknown>) };
+    for (const key of ["err", "error"]) if (plain[key] !== undefined) plain[key] = summarizeError(plain[key]);
+    post({ type: "log", level, fields: plain, message });
+  };
+const logger: Logger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+
+const database = await openDatabase({ url: init.config.databaseUrl, migrate: false, max: init.poolMax });
+const auth: AuthDeps = { db: database.db, config: init.config, secret: init.secret, clock: systemClock, logger };
+const worker = new EmbeddedWorker({ auth, transport: createTransport(auth) }, init.worker);
+
+port.on("message", (message: ToThread) => {
+  if (message.type === "wake") return worker.wake();
+  void worker
+    .stop({ timeoutMs: message.timeoutMs })
+    .then(() => database.close())
+    .catch((error: unknown) => logger.warn({ err: error }, "delivery thread did not stop cleanly"))
+    .finally(() => {
+      post({ type: "stopped" });
+      port.close();
+    });
+});
+worker.start();
+post({ type: "ready" });

@@ -1,0 +1,20 @@
+import type { Config } from "@rekey/config";
+import type { WorkerOptions } from "../worker";
+
+/** What the delivery thread is started with (structured-cloned). */
+export interface ThreadInit {
+  config: Config;
+  secret: string;
+  /** Connections of the thread's own pool. */
+  poolMax: number;
+  worker?: Omit<WorkerOptions, "random">;
+}
+
+/** Host → thread. */
+export type ToThread = { type: "wake" } | { type: "stop"; timeoutMs: number };
+
+/** Thread → host. */
+export type FromThread =
+  | { type: "ready" }
+  | { type: "stopped" }
+  | { type: "log"; level: "debug" | "info" | "warn" | "error"; fields: Record<string, unknown>; message?: string };

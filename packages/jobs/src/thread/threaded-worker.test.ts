@@ -1,0 +1,90 @@
+import { join } from "node:path";
+import { requestPasswordReset, systemClock, type AuthDeps } from "@rekey/auth";
+import { loadConfig } from "@rekey/config";
+import { emailOutbox } from "@rekey/db";
+import { testDatabases } from "@rekey/db/testing";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { startCaptureServer, type CaptureServer } from "../testing/capture-server";
+import { createHarness, META, openTestDatabase, TEST_SECRET, type TestDatabase } from "../testing";
+import { createJobs, type Jobs } from "../setup";
+
+const ENTRY = join(import.meta.dirname, "entry.mjs");
+const postgres = (await testDatabases()).find((target) => target.name === "postgres");
+const PASSWORD = "Cobalt-Meadow-Lantern-64";
+
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const item of open.splice(0).reverse()) await item.close();
+});
+
+interface Threaded {
+  server: CaptureServer;
+  deps: AuthDeps;
+  jobs: Jobs;
+  database: TestDatabase;
+  lines: { level: string; message?: string }[];
+}
+
+/** The app's wiring on PostgreSQL with a thread entry: delivery runs in its own thread, Resend is the capture server. */
+async function threaded(): Promise<Threaded> {
+  const server = await startCaptureServer();
+  open.push(server);
+  const database = await openTestDatabase(postgres!);
+  open.push(database);
+  const config = loadConfig({
+    AUTH_SECRET: TEST_SECRET,
+    DATABASE_URL: (database.handle as { url?: string }).url!,
+    APP_URL: "http://localhost:3000",
+    EMAIL_FROM: "Rekey <no-reply@rekey.test>",
+    RESEND_API_KEY: "re_test_thread",
+    RESEND_BASE_URL: server.url,
+    RATE_LIMITS: "off",
+    CAPTCHA: "off",
+  });
+  const lines: Threaded["lines"] = [];
+  const record = (level: string) => (_fields: object, message?: string) => void lines.push({ level, message });
+  const logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
+  const deps: AuthDeps = { db: database.handle.db, config, secret: TEST_SECRET, clock: systemClock, logger };
+  const jobs = createJobs(deps, { threadEntry: ENTRY, threadPoolMax: 2 });
+  deps.onOutbox = jobs.dispatch;
+  jobs.thread?.start();
+  open.push({ close: () => jobs.thread?.stop({ timeoutMs: 1_000 }) ?? Promise.resolve() });
+  return { server, deps, jobs, database, lines };
+}
+
+describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
+  it("sends a reset request's email from its own thread, once, and the link is live", async () => {
+    const t = await threaded();
+    expect(t.jobs.thread).toBeDefined();
+    expect(t.jobs.worker).toBeUndefined();
+    const harness = createHarness(t.database.handle);
+    await harness.createAccounts(["ana@example.com"], PASSWORD);
+    await requestPasswordReset(t.deps, { email: "ana@example.com" }, META);
+    await requestPasswordReset(t.deps, { email: "nobody@example.com" }, META);
+
+    await vi.waitFor(() => expect(t.server.emails.map((e) => e.to)).toEqual(["ana@example.com"]), { timeout: 30_000, interval: 20 });
+    expect(t.server.emails[0]!.text).toMatch(/\/reset-password\?token=/);
+    await vi.waitFor(async () => {
+      const rows = await t.database.handle.db.select().from(emailOutbox);
+      expect(rows.map((row) => row.status).sort()).toEqual(["sent", "skipped"]);
+    }, { timeout: 5_000, interval: 20 });
+    // The thread's log lines reach the host's logger.
+    expect(t.lines).toContainEqual({ level: "info", message: "email sent" });
+  });
+
+  it("stop() lets a send in flight finish within its time, then the thread ends", async () => {
+    const t = await threaded();
+    const harness = createHarness(t.database.handle);
+    await harness.createAccounts(["bo@example.com"], PASSWORD);
+    t.server.script("hang");
+    await requestPasswordReset(t.deps, { email: "bo@example.com" }, META);
+    await vi.waitFor(() => expect(t.server.requests).toHaveLength(1), { timeout: 30_000, interval: 20 });
+
+    const started = performance.now();
+    await t.jobs.thread!.stop({ timeoutMs: 300 });
+    expect(performance.now() - started).toBeLessThan(2_500);
+    // The unfinished row was released, not left under a lease: it is claimable at once.
+    const [row] = await t.database.handle.db.select().from(emailOutbox);
+    expect(row).toMatchObject({ status: "pending", lockedBy: null, lockedUntil: null });
+  });
+});

@@ -1,0 +1,71 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "@rekey/auth";
+import type { FromThread, ThreadInit, ToThread } from "./protocol";
+
+/** How long to wait before starting a thread again after it died (its rows come back when their leases end). */
+const RESTART_DELAY_MS = 1_000;
+
+/**
+ * The embedded worker in a thread of its own (PostgreSQL only: PGlite lives in the main thread). The same
+ * interface as the in-process worker: `start`, `wake` (a message; costs the request microseconds) and
+ * `stop`. A thread that dies is started again; its claimed rows are taken up when their leases end.
+ */
+export class ThreadedWorker {
+  private thread: Worker | undefined;
+  private stopping: Promise<void> | undefined;
+  private restart: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly entry: string,
+    private readonly init: ThreadInit,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    if (this.thread || this.stopping) return;
+    // execArgv: none of the host's (a loader the host runs under, tsx or a test runner's, hangs the thread).
+    const thread = new Worker(this.entry, { workerData: this.init, execArgv: [] });
+    this.thread = thread;
+    thread.on("message", (message: FromThread) => {
+      if (message.type === "log") this.logger[message.level](message.fields, message.message);
+    });
+    thread.on("error", (error) => this.logger.error({ err: error }, "delivery thread failed"));
+    thread.on("exit", (code) => {
+      if (this.thread !== thread) return;
+      this.thread = undefined;
+      if (this.stopping) return;
+      this.logger.error({ code }, "delivery thread exited; starting it again");
+      this.restart = setTimeout(() => this.start(), RESTART_DELAY_MS);
+      this.restart.unref();
+    });
+  }
+
+  /** New rows were written. */
+  wake(): void {
+    this.thread?.postMessage({ type: "wake" } satisfies ToThread);
+  }
+
+  /**
+   * Stops claiming and waits up to `timeoutMs` for the sends in flight; the thread releases the rows still
+   * unfinished, closes its connections and ends. A thread that does not answer in time is terminated.
+   */
+  stop(options: { timeoutMs?: number } = {}): Promise<void> {
+    clearTimeout(this.restart);
+    this.stopping ??= this.halt(options.timeoutMs ?? 5_000);
+    return this.stopping;
+  }
+
+  private async halt(timeoutMs: number): Promise<void> {
+    const thread = this.thread;
+    if (!thread) return;
+    const ended = new Promise<void>((resolve) => thread.once("exit", () => resolve()));
+    thread.postMessage({ type: "stop", timeoutMs } satisfies ToThread);
+    // Releasing the claims and closing the pool take a moment after the sends' own deadline.
+    const late = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), timeoutMs + 1_000).unref());
+    if ((await Promise.race([ended, late])) === "late") {
+      this.logger.warn({}, "delivery thread did not stop in time; terminated");
+      await thread.terminate();
+    }
+    this.thread = undefined;
+  }
+}
