@@ -5,7 +5,7 @@ import { ensureDemoAccount, systemClock, type AuthDeps, type CaptchaWork, type C
 import { loadConfig, type Config } from "@rekey/config";
 import { openDatabase, type DatabaseHandle } from "@rekey/db";
 import type { Transport } from "@rekey/email";
-import { createJobs, type Jobs, type WorkerOptions } from "@rekey/jobs";
+import { createJobs, releaseAllClaims, type Jobs, type WorkerOptions } from "@rekey/jobs";
 import { createLogger } from "./logger";
 
 /** Everything a request or a job needs, built once per process. */
@@ -58,6 +58,11 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
     options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true }));
   const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger, captchaWork: options.captchaWork };
   const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
+  // PGlite behind its data-directory lock: claims left in it are a dead process's; free them now.
+  if (config.embedded && !options.database) {
+    const freed = await releaseAllClaims(database.db);
+    if (freed > 0) logger.info({ rows: freed }, "released the email claims of a process that stopped abruptly");
+  }
   deps.onOutbox = jobs.dispatch;
   return {
     config,

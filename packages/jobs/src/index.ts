@@ -4,7 +4,7 @@ export { dispatchToInngest } from "./dispatch";
 export { EVENT_FOR_KIND, passwordChanged, passwordResetRequested } from "./events";
 export { createFunctions } from "./functions";
 export { createMailboxTransport } from "./mailbox-transport";
-export { claimDue, nextClaimableAt, releaseClaim, renewClaim, type Claim } from "./lease";
+export { claimDue, nextClaimableAt, releaseAllClaims, releaseClaim, renewClaim, type Claim } from "./lease";
 export { expireOverdue, markDead, markExpired } from "./outbox";
 export { outboxOverview, requeueDead, type OutboxOverview, type OutboxState, type RequeueResult } from "./ops";
 export { purgeExpired } from "./purge";

@@ -78,3 +78,17 @@ export async function nextClaimableAt(db: Database): Promise<Date | null> {
     .where(eq(emailOutbox.status, "pending"));
   return row?.at ?? null;
 }
+
+/**
+ * Frees every claim at once. Only for a process that owns its database alone (the embedded PGlite, behind
+ * its data-directory lock), at start: every claim then belongs to a process that died, and waiting out its
+ * lease would only delay that mail.
+ */
+export async function releaseAllClaims(db: Database): Promise<number> {
+  const freed = await db
+    .update(emailOutbox)
+    .set({ lockedUntil: null, lockedBy: null })
+    .where(and(eq(emailOutbox.status, "pending"), sql`${emailOutbox.lockedBy} is not null`))
+    .returning({ id: emailOutbox.id });
+  return freed.length;
+}
