@@ -55,7 +55,8 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const logger = options.logger ?? createLogger(config.logLevel);
   const secret = resolveSecret(config);
   const database =
-    options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true }));
+    options.database ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true, migrationsDir: config.paths.migrationsDir }));
   const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger, captchaWork: options.captchaWork };
   const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
   // PGlite behind its data-directory lock: claims left in it are a dead process's; free them now.

@@ -49,6 +49,12 @@ describe("loadConfig defaults (CONTRACT §5)", () => {
     expect(rules.signin_account).toEqual({ max: 5, windowSeconds: 900 });
   });
 
+  it("carries where the code lives (set by the server) and nothing when unset", () => {
+    expect(loadConfig({}).paths).toEqual({ migrationsDir: undefined, deliveryThread: undefined });
+    const config = loadConfig({ REKEY_MIGRATIONS_DIR: "/srv/rekey/drizzle", REKEY_DELIVERY_THREAD: "/srv/rekey/thread.mjs" });
+    expect(config.paths).toEqual({ migrationsDir: "/srv/rekey/drizzle", deliveryThread: "/srv/rekey/thread.mjs" });
+  });
+
   it("reads the values it is given", () => {
     const config = loadConfig({
       PORT: "8080",

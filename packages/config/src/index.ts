@@ -118,6 +118,9 @@ const envSchema = z
     INNGEST_DEV: optionalString,
     INNGEST_BASE_URL: optionalString,
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    // Where the code lives, set by apps/web/server.mjs (bundling moves the modules that would look it up).
+    REKEY_MIGRATIONS_DIR: optionalString,
+    REKEY_DELIVERY_THREAD: optionalString,
     HOST: optionalString.pipe(
       z
         .string()
@@ -174,6 +177,8 @@ export interface Config {
    * be reachable from the network by accident), all interfaces otherwise; `HOST` overrides both.
    */
   host: string;
+  /** Set by the server (where the code lives): the SQL migrations, and the delivery thread's entry. */
+  paths: { migrationsDir: string | undefined; deliveryThread: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -229,5 +234,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: env.LOG_LEVEL,
     host: env.HOST?.replace(/^\[(.*)\]$/, "$1") ?? (transport === "mailbox" ? "127.0.0.1" : "0.0.0.0"),
+    paths: { migrationsDir: env.REKEY_MIGRATIONS_DIR, deliveryThread: env.REKEY_DELIVERY_THREAD },
   };
 }

@@ -28,11 +28,11 @@ export interface DatabaseHandle {
 }
 
 /**
- * The generated SQL migrations beside this package's sources. `REKEY_MIGRATIONS_DIR` overrides it where
- * bundling moves this file (the web server sets it).
+ * The generated SQL migrations beside this package's sources. Where bundling moves this file, the caller
+ * passes `migrationsDir` (the app's configuration has it).
  */
 export function migrationsDir(): string {
-  return process.env.REKEY_MIGRATIONS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
+  return join(dirname(fileURLToPath(import.meta.url)), "..", "drizzle");
 }
 /** Any constant works; it only has to be the same for every instance of this app. */
 const MIGRATION_LOCK_KEY = 7_318_452_019;

@@ -85,20 +85,6 @@ describe("createResendTransport", () => {
     });
   });
 
-  it("reads RESEND_BASE_URL when no baseUrl is given", async () => {
-    const { baseUrl, requests } = await startServer((res) => json(res, 200, { id: "email_env" }));
-    const previous = process.env.RESEND_BASE_URL;
-    process.env.RESEND_BASE_URL = baseUrl;
-    try {
-      const transport = createResendTransport({ apiKey: API_KEY, from, timeoutMs: 2000 });
-      await expect(transport.send(input)).resolves.toEqual({ ok: true, id: "email_env" });
-      expect(requests).toHaveLength(1);
-    } finally {
-      if (previous === undefined) delete process.env.RESEND_BASE_URL;
-      else process.env.RESEND_BASE_URL = previous;
-    }
-  });
-
   it("treats a 500 as retryable", async () => {
     const { baseUrl } = await startServer((res) =>
       json(res, 500, { statusCode: 500, name: "internal_server_error", message: "boom" }),

@@ -9,7 +9,7 @@ const MAX_ERROR_LENGTH = 500;
 export interface ResendTransportOptions {
   /** Resend API key (`re_...`). Required: the SDK's silent fallback to `RESEND_API_KEY` is not used. */
   apiKey: string;
-  /** API base URL for a self-hosted or test endpoint; defaults to env `RESEND_BASE_URL`, then Resend's API. */
+  /** API base URL for a self-hosted or test endpoint (config's `RESEND_BASE_URL`); defaults to Resend's API. */
   baseUrl?: string;
   /** Sender, e.g. `Rekey <no-reply@example.com>`. */
   from: string;
@@ -121,9 +121,9 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new TypeError("createResendTransport: timeoutMs must be a positive number");
   }
-  // The SDK itself reads RESEND_BASE_URL only when no baseUrl option is given; resolve it here so both ways
-  // work and a trailing slash (which the SDK would turn into `//emails`) is dropped.
-  const baseUrl = normaliseBaseUrl(options.baseUrl || process.env.RESEND_BASE_URL || DEFAULT_BASE_URL);
+  // Always given to the SDK, which would otherwise read RESEND_BASE_URL itself: configuration is read in
+  // @rekey/config only. A trailing slash (which the SDK would turn into `//emails`) is dropped.
+  const baseUrl = normaliseBaseUrl(options.baseUrl || DEFAULT_BASE_URL);
   const resend = new Resend(apiKey, { baseUrl });
 
   return {

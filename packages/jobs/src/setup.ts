@@ -38,7 +38,7 @@ export interface JobsOptions {
   transport?: Transport;
   worker?: WorkerOptions;
   /**
-   * The delivery thread's entry (`thread/entry.mjs`; `REKEY_DELIVERY_THREAD`, which the server sets). With
+   * The delivery thread's entry (`thread/entry.mjs`; by default the configuration's, which the server sets). With
    * PostgreSQL, the worker then runs there, with `threadPoolMax` connections of its own.
    */
   threadEntry?: string;
@@ -61,7 +61,7 @@ export function createJobs(auth: AuthDeps, options: JobsOptions = {}): Jobs {
       },
     };
   }
-  const entry = options.threadEntry ?? process.env.REKEY_DELIVERY_THREAD;
+  const entry = options.threadEntry ?? auth.config.paths.deliveryThread;
   if (entry && !auth.config.embedded && !options.transport) {
     const { random: _random, ...workerOptions } = options.worker ?? {};
     const init = { config: auth.config, secret: auth.secret, poolMax: options.threadPoolMax ?? 10, worker: workerOptions };
