@@ -1,8 +1,7 @@
 import type { RequestMeta } from "@rekey/auth";
-import type { Locale } from "@rekey/validators";
+import { LOCALE_COOKIE, localeFromAcceptLanguage, localeOrDefault, type Locale } from "@rekey/validators";
 import { parseCookie } from "cookie";
 import { clientIp } from "./client-ip";
-import { LOCALE_COOKIE, localeFromAcceptLanguage, parseLocale } from "./locale";
 import type { Runtime } from "./runtime";
 
 export type Transport = "web" | "rest";
@@ -28,7 +27,7 @@ export function sessionCookieName(runtime: Runtime): string {
 /** The pages speak the language their cookie names; REST clients say theirs in Accept-Language. */
 export function requestLocale(headers: Headers, transport: Transport): Locale {
   if (transport === "rest") return localeFromAcceptLanguage(headers.get("accept-language"));
-  return parseLocale(parseCookie(headers.get("cookie") ?? "")[LOCALE_COOKIE]) ?? "zh-CN";
+  return localeOrDefault(parseCookie(headers.get("cookie") ?? "")[LOCALE_COOKIE]);
 }
 
 export function createContext(

@@ -1,7 +1,7 @@
 import { formatLocalTime, mintResetLink, type AuthDeps } from "@rekey/auth";
 import { emailOutbox, eq, safeErrorText, users, type OutboxRow } from "@rekey/db";
 import { createEmailRenderer, type RenderedEmail, type Transport } from "@rekey/email";
-import type { Locale } from "@rekey/validators";
+import { localeOrDefault } from "@rekey/validators";
 import { markExpired, markSent, markSkipped, recordFailure } from "./outbox";
 import { DEFAULT_RETRY_POLICY, planRetry, sendGuardMs, tooLateToSend, type RetryPolicy } from "./retry";
 import { PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from "./step";
@@ -31,12 +31,11 @@ export type DeliveryOutcome =
 /** Compiled once per template shape and process: a full React render per email would own the event loop. */
 const renderer = createEmailRenderer();
 
-const asLocale = (value: string): Locale => (value === "en" ? "en" : "zh-CN");
 
 /** Renders the email an outbox row stands for, or says why there is none to send. */
 async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | { skip: string }> {
   const { config } = deps;
-  const locale = asLocale(row.locale);
+  const locale = localeOrDefault(row.locale);
   if (row.kind === "password_reset") {
     const minted = await mintResetLink(deps, row);
     if (minted.status === "skip") return { skip: minted.reason };

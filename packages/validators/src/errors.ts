@@ -1,3 +1,5 @@
+import type { Locale } from "./locale";
+
 /**
  * The one registry of domain error codes. Every layer speaks these codes: services throw them,
  * the tRPC layer maps `trpc`, the REST adapter maps `http`, pages show `zh`/`en`.
@@ -108,10 +110,6 @@ interface ErrorCodeEntry {
 }
 
 export type ErrorCode = keyof typeof ERROR_CODES;
-export type Locale = "zh-CN" | "en";
-export const LOCALES = ["zh-CN", "en"] as const satisfies readonly Locale[];
-/** Cookie that remembers the language a person picked on the pages. */
-export const LOCALE_COOKIE = "rekey_locale";
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);

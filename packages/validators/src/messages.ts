@@ -1,4 +1,5 @@
-import { fill, type Locale } from "./errors";
+import { fill } from "./errors";
+import type { Locale } from "./locale";
 
 /** Success messages of the REST envelope (the seed's Chinese strings, with English for `Accept-Language: en`). */
 export const SUCCESS_MESSAGES = {

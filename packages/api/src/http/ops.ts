@@ -1,6 +1,5 @@
 import { outboxOverview, requeueDead, type OutboxState } from "@rekey/jobs";
-import type { Locale } from "@rekey/validators";
-import { localeFromAcceptLanguage } from "../locale";
+import { localeFromAcceptLanguage, type Locale } from "@rekey/validators";
 import { isFromThisMachine } from "../loopback";
 import type { Runtime } from "../runtime";
 import { BodyTooLargeError, readBodyWithin } from "./body";

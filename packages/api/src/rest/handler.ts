@@ -1,7 +1,6 @@
-import { successMessage } from "@rekey/validators";
+import { localeFromAcceptLanguage, successMessage } from "@rekey/validators";
 import { createContext } from "../context";
 import { describeError, type Issue } from "../errors";
-import { localeFromAcceptLanguage } from "../locale";
 import { createCaller } from "../root";
 import type { Runtime } from "../runtime";
 import { BodyTooLargeError, isRequestAborted, readBodyWithin } from "../http/body";

@@ -1,9 +1,7 @@
 import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from "@react-email/components";
-import type { Locale } from "@rekey/validators";
+import { DEFAULT_LOCALE, type Locale } from "@rekey/validators";
 import type { CSSProperties, ReactNode } from "react";
 
-/** Locale used when a caller gives none: the product's primary audience reads Chinese. */
-export const DEFAULT_LOCALE: Locale = "zh-CN";
 
 /** Picks the dictionary entry for `locale`, falling back to the default locale for unknown values. */
 export function pick<T>(dict: Record<Locale, T>, locale: Locale | undefined): T {
