@@ -122,6 +122,10 @@ export function errorMessage(code: ErrorCode, locale: Locale, params: Record<str
   return fill(template, params);
 }
 
+/**
+ * `{name}` placeholders filled from `params` (own properties only: `{constructor}` stays as written); the
+ * one fill of every message, server or page.
+ */
 export function fill(template: string, params: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     Object.hasOwn(params, name) ? String(params[name]) : whole,

@@ -1,4 +1,4 @@
-import type { Locale } from "@rekey/validators";
+import { fill, type Locale } from "@rekey/validators";
 
 const zh = {
   "nav.home": "首页",
@@ -160,5 +160,5 @@ const en: Record<MessageKey, string> = {
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
 
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return MESSAGES[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(MESSAGES[locale][key], params);
 }
