@@ -1,27 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { emailOutbox, openDatabase } from "@rekey/db";
 import { testDatabases } from "@rekey/db/testing";
 import { describe, expect, it } from "vitest";
 import { TEST_SECRET } from "./testing";
+import { CHILD, DELIVERY_THREAD, freePort } from "./testing/processes";
 
 const targets = await testDatabases();
-const CHILD = join(import.meta.dirname, "testing", "serve-child.ts");
-const DELIVERY_THREAD = join(import.meta.dirname, "..", "..", "jobs", "src", "thread", "entry.mjs");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}
 
 /** Starts a real API process and resolves once it listens. */
 async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; output: string[]; url: string }> {

@@ -1,4 +1,4 @@
-// Real API processes, a provider gate and a request stream for crash-recovery.test.ts (see there).
+// Real API processes (serve-child.ts), a provider gate and a request stream: the crash and stop tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type IncomingHttpHeaders } from "node:http";
 import { createServer, type Socket } from "node:net";
@@ -318,3 +318,15 @@ export const baseEnv = {
   // in either instance, so a re-send after a crash is a true replay of its idempotency key.
   APP_URL: "http://rekey.test",
 };
+
+/**
+ * A row the killed process held: nobody else sent it while that process lived (only its own POST, when the
+ * gate passed it on, came before the kill); one the provider had accepted was sent again with the same key
+ * (a replay); and it is one accepted email.
+ */
+export function checkHeldSentOnce(held: Pick<HeldSend, "key" | "forwarded">, capture: CaptureServer, killedAt: number): void {
+  const posts = capture.requests.filter((r) => r.idempotencyKey === held.key);
+  expect(posts.filter((r) => r.at.getTime() < killedAt).length, `${held.key}: posts before the kill`).toBe(held.forwarded ? 1 : 0);
+  if (held.forwarded) expect(posts.length, `${held.key}: re-sent with the same key`).toBeGreaterThanOrEqual(2);
+  expect(capture.emails.filter((e) => e.idempotencyKey === held.key), `${held.key}: one accepted email`).toHaveLength(1);
+}
