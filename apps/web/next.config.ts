@@ -5,7 +5,7 @@ import type { NextConfig } from "next";
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  transpilePackages: ["@rekey/api", "@rekey/auth", "@rekey/config", "@rekey/db", "@rekey/validators"],
+  transpilePackages: ["@rekey/api", "@rekey/auth", "@rekey/config", "@rekey/db", "@rekey/runtime", "@rekey/validators"],
   // Native or WASM packages that must be loaded from node_modules, not bundled.
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "pino", "postgres"],
 };

@@ -2,7 +2,7 @@ import type { RequestMeta } from "@rekey/auth";
 import { LOCALE_COOKIE, localeFromAcceptLanguage, localeOrDefault, type Locale } from "@rekey/validators";
 import { parseCookie } from "cookie";
 import { clientIp } from "./client-ip";
-import type { Runtime } from "./runtime";
+import type { Runtime } from "@rekey/runtime";
 
 export type Transport = "web" | "rest";
 

@@ -1,5 +1,5 @@
 import { sql } from "@rekey/db";
-import type { Runtime } from "./runtime";
+import type { Runtime } from "@rekey/runtime";
 
 /**
  * How long health waits for `select 1`. Shorter than the database's own statement deadline: a probe must

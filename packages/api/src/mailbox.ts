@@ -1,6 +1,6 @@
 import { desc, mailboxMessages, type MailboxMessage } from "@rekey/db";
 import { isFromThisMachine } from "./loopback";
-import type { Runtime } from "./runtime";
+import type { Runtime } from "@rekey/runtime";
 
 interface HeaderReader {
   get(name: string): string | null;

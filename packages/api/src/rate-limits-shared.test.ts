@@ -1,8 +1,7 @@
 import { openDatabase, type DatabaseHandle } from "@rekey/db";
 import { testDatabases } from "@rekey/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "./logger";
-import { createRuntime, type Runtime } from "./runtime";
+import { createLogger, createRuntime, type Runtime } from "@rekey/runtime";
 import { callerFor, type TestRuntime } from "./testing";
 import { auditRows, createUser, nextIp, outboxRows, PASSWORD, runtimeFor, startRest, unique } from "./testing/flows";
 

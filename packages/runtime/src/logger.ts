@@ -16,7 +16,7 @@ const REDACTED = "[redacted]";
  * below redacts them while it walks the line for strings anyway. pino's own `redact` is not used: with
  * these paths it cost 35-250 µs per line here, against a few µs for this walk.
  */
-export const SECRET_KEYS: ReadonlySet<string> = new Set([
+const SECRET_KEYS: ReadonlySet<string> = new Set([
   "password",
   "new_password",
   "newpassword",

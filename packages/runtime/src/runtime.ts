@@ -37,7 +37,7 @@ export interface RuntimeOptions {
  * AUTH_SECRET, or in the embedded default one generated on first start and kept in the data directory
  * (readable by the owner only), so links and sessions survive a restart.
  */
-export function resolveSecret(config: Config): string {
+function resolveSecret(config: Config): string {
   if (config.authSecret) return config.authSecret;
   if (!config.embedded) throw new Error("AUTH_SECRET is required when DATABASE_URL is set");
   mkdirSync(config.dataDir, { recursive: true });

@@ -1,4 +1,4 @@
-import { getRuntime } from "@rekey/api/runtime";
+import { getRuntime } from "@rekey/runtime";
 import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Header } from "~/components/header";

@@ -1,6 +1,6 @@
 import "server-only";
 import { createFront, type Front } from "@rekey/api";
-import { bootRuntime } from "@rekey/api/runtime";
+import { bootRuntime } from "@rekey/runtime";
 
 declare global {
   /** Set by server.mjs before Next starts: receives the front once the runtime is up. */

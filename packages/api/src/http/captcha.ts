@@ -1,5 +1,5 @@
 import { createCaptchaChallenge } from "@rekey/auth";
-import type { Runtime } from "../runtime";
+import type { Runtime } from "@rekey/runtime";
 import { failure, json } from "./envelope";
 import type { HttpRequest } from "./node";
 

@@ -4,7 +4,7 @@ import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { healthResponse } from "../health";
 import { hostNameOf, isLoopbackName } from "../loopback";
 import { handleRestRequest, REST_PREFIX } from "../rest/handler";
-import type { Runtime } from "../runtime";
+import type { Runtime } from "@rekey/runtime";
 import { isRequestAborted } from "./body";
 import { CAPTCHA_CHALLENGE_PATH, captchaChallengeResponse } from "./captcha";
 import { localeFromAcceptLanguage } from "@rekey/validators";

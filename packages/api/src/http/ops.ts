@@ -1,7 +1,7 @@
 import { outboxOverview, requeueDead, type OutboxState } from "@rekey/jobs";
 import { localeFromAcceptLanguage, type Locale } from "@rekey/validators";
 import { isFromThisMachine } from "../loopback";
-import type { Runtime } from "../runtime";
+import type { Runtime } from "@rekey/runtime";
 import { BodyTooLargeError, readBodyWithin } from "./body";
 import { isCrossSite } from "./cross-site";
 import { failure, json } from "./envelope";

@@ -3,7 +3,7 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ERROR_CODES, errorMessage, type ErrorCode, type Locale } from "@rekey/validators";
 import { createContext, requestLocale } from "../context";
 import { appRouter } from "../root";
-import type { Runtime } from "../runtime";
+import type { Runtime } from "@rekey/runtime";
 import { BodyTooLargeError, readBodyWithin } from "./body";
 import { isCrossSite } from "./cross-site";
 import type { HttpRequest } from "./node";

@@ -2,7 +2,7 @@ import { localeFromAcceptLanguage, successMessage } from "@rekey/validators";
 import { createContext } from "../context";
 import { describeError, type Issue } from "../errors";
 import { createCaller } from "../root";
-import type { Runtime } from "../runtime";
+import type { Runtime } from "@rekey/runtime";
 import { BodyTooLargeError, isRequestAborted, readBodyWithin } from "../http/body";
 import { CAPTCHA_CHALLENGE_PATH } from "../http/captcha";
 import { failure, json } from "../http/envelope";

@@ -6,7 +6,7 @@ import { AuthError, mintResetLink } from "@rekey/auth";
 import { and, auditEvents, emailOutbox, eq, users } from "@rekey/db";
 import { TRPCError } from "@trpc/server";
 import { describeError } from "../errors";
-import type { Runtime } from "../runtime";
+import type { Runtime } from "@rekey/runtime";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
 import { callerFor, createTestRuntime, serveFront, type CallerOptions, type TestRuntime } from "./index";
 

@@ -11,9 +11,8 @@ import type { WorkerOptions } from "@rekey/jobs";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { createContext, type Transport } from "../context";
 import { createFront, type FrontOptions } from "../http/front";
-import { createLogger } from "../logger";
+import { createLogger, createRuntime, type Runtime } from "@rekey/runtime";
 import { createCaller } from "../root";
-import { createRuntime, type Runtime } from "../runtime";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 /** About 1/40 of the production captcha's work. */

@@ -2,7 +2,7 @@
 // runtime, served until SIGTERM/SIGINT exactly as apps/web/server.mjs serves it (pages get a stub, Next
 // is not involved). Configured by the app's own environment variables.
 import { createFront } from "../http/front";
-import { createRuntime } from "../runtime";
+import { createRuntime } from "@rekey/runtime";
 
 const runtime = await createRuntime();
 (runtime.jobs.thread ?? runtime.jobs.worker)?.start();

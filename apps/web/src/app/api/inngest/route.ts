@@ -1,4 +1,4 @@
-import { getRuntime, type Runtime } from "@rekey/api/runtime";
+import { getRuntime, type Runtime } from "@rekey/runtime";
 import { createFunctions } from "@rekey/jobs";
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";

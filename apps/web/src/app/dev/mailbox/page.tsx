@@ -1,5 +1,5 @@
 import { listMailbox } from "@rekey/api";
-import { getRuntime } from "@rekey/api/runtime";
+import { getRuntime } from "@rekey/runtime";
 import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
