@@ -2,8 +2,9 @@ import { AuthError, getSession } from "@rekey/auth";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { ApiContext } from "./context";
 import { describeError, toTRPCError } from "./errors";
+import type { ProcedureMeta } from "./rest/meta";
 
-const t = initTRPC.context<ApiContext>().create({
+const t = initTRPC.context<ApiContext>().meta<ProcedureMeta>().create({
   /** Never stack traces or internal messages: only the domain code, its message and what a client can act on. */
   isDev: false,
   errorFormatter({ shape, error, ctx }) {

@@ -159,7 +159,8 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
     };
     expect(doc.openapi).toMatch(/^3\.1\./);
 
-    const result = await validate(structuredClone(doc) as never);
+    // Parsed afresh: the validator resolves and rewrites the document it is given.
+    const result = await validate(JSON.parse(res.text) as Exclude<Parameters<typeof validate>[0], string>);
     expect(result.valid, result.valid ? "" : compileErrors(result)).toBe(true);
 
     const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

@@ -8,9 +8,9 @@ import { CAPTCHA_CHALLENGE_PATH } from "../http/captcha";
 import { failure, json } from "../http/envelope";
 import type { HttpRequest } from "../http/node";
 import { buildOpenApiDocument } from "./openapi";
-import { REST_ROUTES } from "./routes";
+import { REST_PREFIX } from "./meta";
+import { callProcedure, REST_ROUTES } from "./routes";
 
-export const REST_PREFIX = "/api/v1";
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Reads the JSON body (at most MAX_BODY_BYTES); an empty body is `{}`. */
@@ -43,12 +43,11 @@ export async function handleRestRequest(req: HttpRequest, runtime: Runtime): Pro
       if (req.method !== "GET" && req.method !== "HEAD") return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: "GET" }) });
       return json(200, buildOpenApiDocument(runtime.config));
     }
-    const name = path.startsWith(`${REST_PREFIX}/user/`) ? path.slice(`${REST_PREFIX}/user/`.length) : "";
-    const route = Object.hasOwn(REST_ROUTES, name) ? REST_ROUTES[name] : undefined;
+    const route = path.startsWith(REST_PREFIX) ? REST_ROUTES.get(path.slice(REST_PREFIX.length)) : undefined;
     if (!route) return failure("ROUTE_NOT_FOUND", locale);
     if (req.method !== route.method) return failure("METHOD_NOT_ALLOWED", locale, { headers: new Headers({ allow: route.method }) });
 
-    let body: unknown = {};
+    let body: unknown;
     if (route.method === "POST") {
       const read = await readJsonBody(req);
       if (!read.ok) return failure("PARAM_ERROR", locale, { data: { issues: [read.issue] } });
@@ -57,7 +56,7 @@ export async function handleRestRequest(req: HttpRequest, runtime: Runtime): Pro
     const resHeaders = new Headers();
     const caller = createCaller(createContext(runtime, req, resHeaders, "rest"));
     try {
-      const data = await route.call(caller, body);
+      const data = await callProcedure(caller, route.procedure, body);
       const msg = successMessage(route.message, locale, { minutes: Math.round(runtime.config.resetTtlSeconds / 60) });
       return json(200, { code: 200, msg, data: data ?? null }, resHeaders);
     } catch (error) {

@@ -1,6 +1,7 @@
 import type { Config } from "@rekey/config";
 import { ERROR_CODES, type ErrorCode } from "@rekey/validators";
 import { z } from "zod";
+import { REST_PREFIX } from "./meta";
 import { REST_ROUTES } from "./routes";
 
 type JsonSchema = Record<string, unknown>;
@@ -33,14 +34,14 @@ const issues = {
 /** OpenAPI 3.1 for the REST adapter, generated from the same zod schemas the procedures validate with. */
 export function buildOpenApiDocument(config: Config): JsonSchema {
   const paths: Record<string, JsonSchema> = {};
-  for (const [name, route] of Object.entries(REST_ROUTES)) {
+  for (const [path, route] of REST_ROUTES) {
     const responses: Record<string, JsonSchema> = {
       "200": {
         description: "Success",
         content: { "application/json": { schema: envelope(route.output ? schemaOf(route.output, "output") : { type: "null" }) } },
       },
     };
-    const codes: ErrorCode[] = [...(route.errors as ErrorCode[]), "PARAM_ERROR", "INTERNAL"];
+    const codes: ErrorCode[] = [...route.errors, "PARAM_ERROR", "INTERNAL"];
     for (const code of codes) {
       const entry = ERROR_CODES[code];
       const status = String(entry.http);
@@ -51,11 +52,11 @@ export function buildOpenApiDocument(config: Config): JsonSchema {
         : { description: line, content: { "application/json": { schema: envelope(issues) } } };
     }
     if (responses["429"]) responses["429"] = { ...responses["429"], headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } } };
-    paths[`/api/v1/user/${name}`] = {
+    paths[`${REST_PREFIX}${path}`] = {
       [route.method.toLowerCase()]: {
-        operationId: name,
+        operationId: path.slice(path.lastIndexOf("/") + 1),
         summary: route.summary,
-        ...(route.auth ? { security: [{ bearer: [] }] } : {}),
+        ...(route.protect ? { security: [{ bearer: [] }] } : {}),
         ...(route.input
           ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(route.input, "input") } } } }
           : {}),

@@ -1,94 +1,38 @@
-import {
-  requestPasswordResetInput,
-  requestPasswordResetOutput,
-  resetPasswordInput,
-  signInInput,
-  signInOutput,
-  signUpInput,
-  userOutput,
-  verifyResetTokenInput,
-  verifyResetTokenOutput,
-  type SuccessKey,
-} from "@rekey/validators";
-import type { z } from "zod";
-import type { createCaller } from "../root";
+import type { AnyRouter } from "@trpc/server";
+import { z } from "zod";
+import { appRouter } from "../root";
+import type { ProcedureMeta, RestMeta } from "./meta";
 
-type Caller = ReturnType<typeof createCaller>;
-
-export interface RestRoute {
-  method: "GET" | "POST";
-  summary: string;
-  /** Needs `Authorization: Bearer <token>`. */
-  auth?: boolean;
+export interface RestRoute extends RestMeta {
+  /** The tRPC path it calls, e.g. `auth.passwordReset.request`. */
+  procedure: string;
   input?: z.ZodType;
   output?: z.ZodType;
-  /** Domain codes this path can answer with besides PARAM_ERROR/INTERNAL (documented in OpenAPI). */
-  errors: string[];
-  message: SuccessKey;
-  call(caller: Caller, body: unknown): Promise<unknown>;
 }
 
-/** `/api/v1/user/<name>` → the tRPC procedure it calls. The REST adapter has no logic of its own. */
-export const REST_ROUTES: Record<string, RestRoute> = {
-  requestPasswordReset: {
-    method: "POST",
-    summary: "Request a password reset email",
-    input: requestPasswordResetInput,
-    output: requestPasswordResetOutput,
-    errors: ["EMAIL_NOT_REGISTERED", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
-    message: "requestPasswordReset",
-    call: (caller, body) => caller.auth.passwordReset.request(body as never),
-  },
-  verifyResetToken: {
-    method: "POST",
-    summary: "Check a reset token without using it",
-    input: verifyResetTokenInput,
-    output: verifyResetTokenOutput,
-    errors: ["TOKEN_INVALID", "TOKEN_EXPIRED", "USER_NOT_FOUND", "RATE_LIMITED"],
-    message: "verifyResetToken",
-    call: (caller, body) => caller.auth.passwordReset.verify(body as never),
-  },
-  resetPassword: {
-    method: "POST",
-    summary: "Set a new password with a reset token",
-    input: resetPasswordInput,
-    errors: ["TOKEN_INVALID", "TOKEN_EXPIRED", "USER_NOT_FOUND", "PASSWORD_TOO_SHORT", "PASSWORD_TOO_COMMON", "PASSWORD_UNCHANGED", "RATE_LIMITED"],
-    message: "resetPassword",
-    call: (caller, body) => caller.auth.passwordReset.reset(body as never),
-  },
-  register: {
-    method: "POST",
-    summary: "Create an account",
-    input: signUpInput,
-    output: userOutput,
-    errors: ["EMAIL_TAKEN", "USERNAME_TAKEN", "PASSWORD_TOO_SHORT", "PASSWORD_TOO_COMMON", "RATE_LIMITED"],
-    message: "register",
-    call: (caller, body) => caller.auth.signUp(body as never),
-  },
-  login: {
-    method: "POST",
-    summary: "Sign in with an email address or username; returns a bearer token",
-    input: signInInput,
-    output: signInOutput,
-    errors: ["INVALID_CREDENTIALS", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
-    message: "login",
-    call: (caller, body) => caller.auth.signIn(body as never),
-  },
-  me: {
-    method: "GET",
-    summary: "The signed-in account",
-    auth: true,
-    output: userOutput,
-    errors: ["UNAUTHORIZED"],
-    message: "me",
-    call: (caller) => caller.auth.me(),
-  },
-  logout: {
-    method: "POST",
-    summary: "End the bearer session",
-    auth: true,
-    errors: ["UNAUTHORIZED"],
-    message: "logout",
-    call: (caller) => caller.auth.signOut(),
-  },
-};
+function zodSchema(parser: unknown): z.ZodType | undefined {
+  return parser instanceof z.ZodType ? parser : undefined;
+}
+
+/** Every procedure that declares `.meta({ openapi })`, keyed by its REST path: the adapter has no list of its own. */
+export function restRoutesOf(router: AnyRouter): ReadonlyMap<string, RestRoute> {
+  const routes = new Map<string, RestRoute>();
+  for (const [procedure, value] of Object.entries(router._def.procedures)) {
+    const def = (value as { _def: { meta?: ProcedureMeta; inputs: unknown[]; output?: unknown } })._def;
+    const rest = def.meta?.openapi;
+    if (!rest) continue;
+    if (routes.has(rest.path)) throw new Error(`REST path ${rest.path} is declared twice (${routes.get(rest.path)?.procedure}, ${procedure})`);
+    routes.set(rest.path, { ...rest, procedure, input: zodSchema(def.inputs[0]), output: zodSchema(def.output) });
+  }
+  return routes;
+}
+
+export const REST_ROUTES = restRoutesOf(appRouter);
+
+/** Calls the procedure at a dotted tRPC path on a caller (the caller is a proxy: any path resolves to a function). */
+export function callProcedure(caller: object, path: string, input: unknown): Promise<unknown> {
+  let node: unknown = caller;
+  for (const key of path.split(".")) node = (node as Record<string, unknown>)[key];
+  if (typeof node !== "function") throw new Error(`no procedure at ${path}`);
+  return node(input) as Promise<unknown>;
+}

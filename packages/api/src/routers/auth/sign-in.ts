@@ -9,6 +9,15 @@ import { publicProcedure } from "../../trpc";
  * (REST: 403 with `data.challenge_url`) until a solved captcha comes with the attempt.
  */
 export const signIn = publicProcedure
+  .meta({
+    openapi: {
+      method: "POST",
+      path: "/user/login",
+      summary: "Sign in with an email address or username; returns a bearer token",
+      errors: ["INVALID_CREDENTIALS", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
+      message: "login",
+    },
+  })
   .input(signInInput)
   .output(signInOutput)
   .mutation(async ({ ctx, input }) => {

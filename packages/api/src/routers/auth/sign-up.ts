@@ -5,6 +5,15 @@ import { publicProcedure } from "../../trpc";
 
 /** Creates the account; on the web the new user is signed in straight away. */
 export const signUp = publicProcedure
+  .meta({
+    openapi: {
+      method: "POST",
+      path: "/user/register",
+      summary: "Create an account",
+      errors: ["EMAIL_TAKEN", "USERNAME_TAKEN", "PASSWORD_TOO_SHORT", "PASSWORD_TOO_COMMON", "RATE_LIMITED"],
+      message: "register",
+    },
+  })
   .input(signUpInput)
   .output(userOutput)
   .mutation(async ({ ctx, input }) => {

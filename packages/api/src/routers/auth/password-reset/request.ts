@@ -3,6 +3,15 @@ import { requestPasswordResetInput, requestPasswordResetOutput } from "@rekey/va
 import { publicProcedure } from "../../../trpc";
 
 export const request = publicProcedure
+  .meta({
+    openapi: {
+      method: "POST",
+      path: "/user/requestPasswordReset",
+      summary: "Request a password reset email",
+      errors: ["EMAIL_NOT_REGISTERED", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
+      message: "requestPasswordReset",
+    },
+  })
   .input(requestPasswordResetInput)
   .output(requestPasswordResetOutput)
   .mutation(async ({ ctx, input }) => {

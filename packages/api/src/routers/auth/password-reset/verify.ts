@@ -4,6 +4,15 @@ import { publicProcedure } from "../../../trpc";
 
 /** A mutation (POST) although it changes nothing: as a query the token would travel in the URL. */
 export const verify = publicProcedure
+  .meta({
+    openapi: {
+      method: "POST",
+      path: "/user/verifyResetToken",
+      summary: "Check a reset token without using it",
+      errors: ["TOKEN_INVALID", "TOKEN_EXPIRED", "USER_NOT_FOUND", "RATE_LIMITED"],
+      message: "verifyResetToken",
+    },
+  })
   .input(verifyResetTokenInput)
   .output(verifyResetTokenOutput)
   .mutation(async ({ ctx, input }) => {
