@@ -1,6 +1,6 @@
 import type { Config } from "@rekey/config";
 import type { Database } from "@rekey/db";
-import type { Locale } from "@rekey/validators";
+import type { EmailKind, Locale } from "@rekey/validators";
 import type { Clock } from "./time";
 
 export interface Logger {
@@ -36,7 +36,7 @@ export interface CaptchaWork {
 /** A committed outbox row, as delivery is woken for it: its id (the provider's idempotency key) and kind. */
 export interface OutboxNotice {
   id: string;
-  kind: "password_reset" | "password_changed";
+  kind: EmailKind;
 }
 
 /** Who is asking: worked out once per request by the API layer. */

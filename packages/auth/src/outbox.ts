@@ -1,8 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "@rekey/config";
-import { emailOutbox, sql, type Executor, type OutboxRow } from "@rekey/db";
+import { emailOutbox, sql, type Executor, type outboxKind } from "@rekey/db";
+import type { EMAIL_KINDS, EmailKind } from "@rekey/validators";
 import { auditInsert, type AuditEntry } from "./audit";
 import type { AuthDeps, OutboxNotice, RequestMeta } from "./deps";
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Fails `tsc` unless the db's `outbox_kind` enum (which may import nothing) lists exactly `EMAIL_KINDS`, in order. */
+type _OutboxKindIsEmailKinds = Assert<Same<Readonly<(typeof outboxKind)["enumValues"]>, typeof EMAIL_KINDS>>;
+type Assert<T extends true> = T;
 
 /**
  * How long a "your password was changed" notice may take to reach the provider. It carries no link that
@@ -17,13 +23,13 @@ export const PASSWORD_CHANGED_DELIVERY_SECONDS = 24 * 60 * 60;
  * request it is the link's expiry (request time + PASSWORD_RESET_TTL_SECONDS). The one place either is
  * computed; the row stores the result, and everything after reads it from there.
  */
-export function deliveryDeadline(config: Pick<Config, "resetTtlSeconds">, kind: OutboxRow["kind"], at: Date): Date {
+export function deliveryDeadline(config: Pick<Config, "resetTtlSeconds">, kind: EmailKind, at: Date): Date {
   const seconds = kind === "password_reset" ? config.resetTtlSeconds : PASSWORD_CHANGED_DELIVERY_SECONDS;
   return new Date(at.getTime() + seconds * 1000);
 }
 
 export interface EmailToQueue {
-  kind: OutboxRow["kind"];
+  kind: EmailKind;
   /** The address as typed (reset requests) or the account's address (notifications). */
   recipient: string;
   /** Known for notifications; a reset request's account is resolved by the job. */

@@ -1,6 +1,6 @@
 import { hash, verify, type Options } from "@node-rs/argon2";
 import { dictionary } from "@zxcvbn-ts/language-common";
-import { PASSWORD_MAX_LENGTH } from "@rekey/validators";
+import { COMMON_PASSWORDS_DICTIONARY, commonPasswords, passwordProblem, type CommonPasswords } from "@rekey/validators";
 import { AuthError } from "./errors";
 
 /** OWASP's argon2id baseline: m=19 MiB, t=2, p=1. `hash`/`verify` run on libuv's pool, off the event loop. */
@@ -26,30 +26,29 @@ export function decoyPasswordHash(): Promise<string> {
   return decoyHash;
 }
 
-let blocklist: Set<string> | undefined;
-/** 49k common passwords shipped with zxcvbn-ts (NIST 800-63B's blocklist requirement), compared case-insensitively. */
+let blocklist: CommonPasswords | undefined;
+/** Whether the password is on the policy's blocklist (zxcvbn-ts's 49k common passwords, loaded on first use). */
 export function isCommonPassword(password: string): boolean {
-  blocklist ??= new Set(dictionary["passwords-common"].map((p) => p.toLowerCase()));
-  return blocklist.has(password.toLowerCase());
+  blocklist ??= commonPasswords(dictionary[COMMON_PASSWORDS_DICTIONARY]);
+  return blocklist.has(password);
 }
 
+/** How many distinct passwords the blocklist holds. */
 export function commonPasswordCount(): number {
   isCommonPassword("");
   return blocklist!.size;
 }
 
 /**
- * The rules every new password meets; throws the first AuthError that applies.
- * Length counts code points, so an emoji is one character as a person sees it.
+ * The password policy (`@rekey/validators`) plus the one rule only the server can check: a new password
+ * differs from the current one. Throws the first AuthError that applies.
  */
 export async function assertPasswordAcceptable(
   password: string,
   options: { minLength: number; currentHash?: string },
 ): Promise<void> {
-  const length = Array.from(password).length;
-  if (length < options.minLength) throw new AuthError("PASSWORD_TOO_SHORT", { min: options.minLength });
-  if (length > PASSWORD_MAX_LENGTH) throw new AuthError("PASSWORD_TOO_LONG", { max: PASSWORD_MAX_LENGTH });
-  if (isCommonPassword(password)) throw new AuthError("PASSWORD_TOO_COMMON");
+  const problem = passwordProblem(password, { minLength: options.minLength, isCommon: isCommonPassword });
+  if (problem) throw new AuthError(problem.code, problem.params);
   if (options.currentHash && (await verifyPassword(options.currentHash, password))) {
     throw new AuthError("PASSWORD_UNCHANGED");
   }

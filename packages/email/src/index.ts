@@ -1,5 +1,5 @@
 export { createEmailRenderer, type EmailRenderer } from "./precompiled";
-export { renderEmail, type EmailKind, type EmailMessage, type RenderedEmail } from "./render";
+export { renderEmail, type EmailMessage, type RenderedEmail } from "./render";
 export { createResendTransport, parseRetryAfter, type ResendTransportOptions } from "./resend-transport";
 export type { SendInput, SendResult, Transport } from "./transport";
 export {

@@ -1,4 +1,5 @@
 import { render } from "@react-email/render";
+import type { EmailKind } from "@rekey/validators";
 import { createElement, type ReactElement } from "react";
 import {
   PasswordChangedEmail,
@@ -7,13 +8,14 @@ import {
 } from "./templates/password-changed";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./templates/password-reset";
 
-/** Every email this package can render, tagged by kind. */
-export type EmailMessage =
-  | { kind: "password_reset"; props: PasswordResetEmailProps }
-  | { kind: "password_changed"; props: PasswordChangedEmailProps };
+/** The template props of each kind of email; a kind without a template fails to compile. */
+interface EmailProps {
+  password_reset: PasswordResetEmailProps;
+  password_changed: PasswordChangedEmailProps;
+}
 
-/** The kinds of email, e.g. for an outbox column. */
-export type EmailKind = EmailMessage["kind"];
+/** Every email this package can render, tagged by kind. */
+export type EmailMessage = { [K in EmailKind]: { kind: K; props: EmailProps[K] } }[EmailKind];
 
 /** A rendered email, ready for any transport. */
 export interface RenderedEmail {

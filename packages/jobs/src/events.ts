@@ -1,3 +1,4 @@
+import type { EmailKind } from "@rekey/validators";
 import { eventType } from "inngest";
 import { z } from "zod";
 
@@ -11,7 +12,8 @@ const outboxRef = z.strictObject({ outboxId: z.uuid() });
 export const passwordResetRequested = eventType("auth/password-reset.requested", { schema: outboxRef });
 export const passwordChanged = eventType("auth/password.changed", { schema: outboxRef });
 
+/** The event that wakes delivery of each kind of email. */
 export const EVENT_FOR_KIND = {
   password_reset: passwordResetRequested,
   password_changed: passwordChanged,
-} as const;
+} as const satisfies Record<EmailKind, unknown>;

@@ -1,7 +1,5 @@
 import { z } from "zod";
 
-/** Passwords: the hard ceiling is fixed; the floor comes from configuration (`PASSWORD_MIN_LENGTH`). */
-export const PASSWORD_MAX_LENGTH = 128;
 /** RFC 5321 caps an address at 254 characters. */
 export const EMAIL_MAX_LENGTH = 254;
 
@@ -12,7 +10,7 @@ const email = z
   .pipe(z.email())
   .transform((value) => value.toLowerCase());
 
-/** Password fields are checked for type and a sane size here; the rules (length, blocklist, reuse) run in the service. */
+/** Password fields are checked for type and a sane size here; the policy (`passwordProblem`) runs in the service. */
 const password = z.string().max(1024);
 /** Tokens are checked for type here; a malformed token is a TOKEN_INVALID answer, not a parameter error. */
 const token = z.string().max(1024);

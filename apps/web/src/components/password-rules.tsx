@@ -1,6 +1,13 @@
 "use client";
 
-import { PASSWORD_MAX_LENGTH } from "@rekey/validators";
+import {
+  COMMON_PASSWORDS_DICTIONARY,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_RULES,
+  commonPasswords,
+  passwordRuleStates,
+  type PasswordRule,
+} from "@rekey/validators";
 import { useEffect, useState } from "react";
 import { useSite, useT } from "~/i18n/client";
 import type { MessageKey } from "~/i18n/messages";
@@ -13,14 +20,14 @@ interface Strength {
 type Checker = (password: string) => Strength;
 let checker: Promise<Checker> | undefined;
 
-/** zxcvbn-ts with the same 49k common passwords the server refuses, loaded on first use. */
+/** zxcvbn-ts, and the policy's blocklist (the one the server refuses), loaded on first use. */
 function loadChecker(): Promise<Checker> {
   checker ??= Promise.all([import("@zxcvbn-ts/core"), import("@zxcvbn-ts/language-common")]).then(([core, common]) => {
     const zxcvbn = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary }, graphs: common.adjacencyGraphs });
-    const blocklist = new Set(common.dictionary["passwords-common"].map((p) => p.toLowerCase()));
+    const blocklist = commonPasswords(common.dictionary[COMMON_PASSWORDS_DICTIONARY]);
     return (password: string) => ({
       score: zxcvbn.check(password).score as Strength["score"],
-      isCommon: blocklist.has(password.toLowerCase()),
+      isCommon: blocklist.has(password),
     });
   });
   return checker;
@@ -42,23 +49,20 @@ export function usePasswordStrength(password: string): Strength | null {
   return strength;
 }
 
-export interface RuleState {
-  length: boolean;
-  common: boolean;
-  match: boolean;
-}
+/** The policy's rules, plus the form's own: both entries match. */
+export type RuleState = Record<PasswordRule | "match", boolean>;
 
 /** Which rules the typed password meets, as the user types; `ok` when it can be submitted. */
 export function usePasswordRules(password: string, confirmation: string) {
   const { passwordMinLength } = useSite();
   const strength = usePasswordStrength(password);
-  const length = Array.from(password).length;
-  const rules: RuleState = {
-    length: length >= passwordMinLength && length <= PASSWORD_MAX_LENGTH,
-    common: password.length > 0 && strength !== null && !strength.isCommon,
-    match: password.length > 0 && password === confirmation,
-  };
-  return { rules, strength, ok: rules.length && rules.common && rules.match };
+  // Until the blocklist has loaded, and for an empty field, "not a common password" is not yet met.
+  const policy = passwordRuleStates(password, {
+    minLength: passwordMinLength,
+    isCommon: () => password.length === 0 || strength === null || strength.isCommon,
+  });
+  const rules: RuleState = { ...policy, match: password.length > 0 && password === confirmation };
+  return { rules, strength, ok: Object.values(rules).every(Boolean) };
 }
 
 export function PasswordRules({
@@ -74,19 +78,18 @@ export function PasswordRules({
 }) {
   const t = useT();
   const { passwordMinLength } = useSite();
-  const items: [keyof RuleState, MessageKey, Record<string, number>?][] = [
-    ["length", "rules.length", { min: passwordMinLength, max: PASSWORD_MAX_LENGTH }],
-    ["common", "rules.common"],
-    ...(withMatch ? [["match", "rules.match"] as [keyof RuleState, MessageKey]] : []),
-  ];
+  const params: Partial<Record<keyof RuleState, Record<string, number>>> = {
+    length: { min: passwordMinLength, max: PASSWORD_MAX_LENGTH },
+  };
+  const items: (keyof RuleState)[] = [...PASSWORD_RULES, ...(withMatch ? ["match" as const] : [])];
   const score = strength?.score ?? 0;
   return (
     <div id={id} className="rules">
       <p className="rules-title">{t("rules.title")}</p>
       <ul>
-        {items.map(([key, label, params]) => (
+        {items.map((key) => (
           <li key={key} className={rules[key] ? "rule met" : "rule"}>
-            <span aria-hidden="true">{rules[key] ? "✓" : "•"}</span> {t(label, params)}
+            <span aria-hidden="true">{rules[key] ? "✓" : "•"}</span> {t(`rules.${key}`, params[key])}
             <span className="visually-hidden">: {rules[key] ? t("rules.met") : t("rules.unmet")}</span>
           </li>
         ))}
