@@ -3,25 +3,21 @@
 // src/http/front.ts, handed over by the instrumentation hook once the runtime is up) records the socket's
 // peer address, sets every answer's security headers, serves the API directly and answers what Next
 // would turn into a 500. Nothing listens until the runtime is ready.
-import { resolve } from "node:path";
+import { applyLocationDefaults, listenPort } from "@rekey/config/launch";
 import next from "next";
 
 const dev = process.argv.includes("--dev");
-const repoRoot = resolve(import.meta.dirname, "../..");
-// Defaults that depend on where the code lives, not on the current directory.
-process.env.DATA_DIR ??= resolve(repoRoot, ".data");
-process.env.REKEY_MIGRATIONS_DIR ??= resolve(repoRoot, "packages/db/drizzle");
-// With PostgreSQL, email delivery runs in a thread of its own, started from this file.
-process.env.REKEY_DELIVERY_THREAD ??= resolve(repoRoot, "packages/jobs/src/thread/entry.mjs");
-const port = Number(process.env.PORT || "3000");
-if (!Number.isInteger(port) || port < 1 || port > 65535) {
-  console.error(`\nRekey cannot start: Invalid configuration:\n  PORT: must be a whole number from 1 to 65535, got "${process.env.PORT}"\n`);
+applyLocationDefaults();
+const listen = listenPort();
+if (!listen.ok) {
+  console.error(`\nRekey cannot start: ${listen.message}\n`);
   process.exit(1);
 }
+const { port } = listen;
 
 /** @type {Promise<import("@rekey/api").Front>} */
 const frontReady = new Promise((resolveFront) => {
-  globalThis.__rekeyServe = resolveFront;
+  globalThis.__rekeyServe = { dev, ready: resolveFront };
 });
 
 const app = next({ dev, dir: import.meta.dirname, port, hostname: "localhost" });

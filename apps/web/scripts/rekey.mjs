@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // @ts-check
 // `pnpm rekey …`: the operators' command. It asks the running app (the operators' endpoints answer only
-// requests from this machine) and prints what it says. Plain Node, no dependencies: it runs before any build.
+// requests from this machine) and prints what it says. Plain Node: it runs before any build.
+import { operatorsUrl } from "@rekey/config/launch";
 
 const USAGE = `Usage:
   pnpm rekey outbox list [--state STATE] [--limit N] [--json]
@@ -18,7 +19,7 @@ Use \`pnpm -s rekey … --json\` for output a program reads.`;
 const STATES = ["pending", "retrying", "sent", "skipped", "dead", "expired"];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMEOUT_MS = 15_000;
-const base = (process.env.REKEY_URL || `http://127.0.0.1:${process.env.PORT || "3000"}`).replace(/\/+$/, "");
+const base = operatorsUrl();
 
 class Fail extends Error {
   /** @param {string} message @param {number} [code] */

@@ -3,6 +3,7 @@
  * validates configuration (a bad value stops start-up), and in the embedded default creates the demo account.
  */
 export async function register(): Promise<void> {
+  // Not configuration: Next replaces NEXT_RUNTIME at build time, so the edge bundle drops the import below.
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startServer } = await import("./server/start");
   await startServer();

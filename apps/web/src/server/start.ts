@@ -3,8 +3,8 @@ import { createFront, type Front } from "@rekey/api";
 import { bootRuntime } from "@rekey/runtime";
 
 declare global {
-  /** Set by server.mjs before Next starts: receives the front once the runtime is up. */
-  var __rekeyServe: ((front: Front) => void) | undefined;
+  /** Set by server.mjs before Next starts: whether it runs Next's development server, and where the front goes once the runtime is up. */
+  var __rekeyServe: { dev: boolean; ready: (front: Front) => void } | undefined;
 }
 
 /** Boots the process-wide runtime, hands the HTTP front to server.mjs, and tells the operator what runs. */
@@ -12,7 +12,8 @@ export async function startServer(): Promise<void> {
   try {
     const { runtime, demo } = await bootRuntime();
     const { config } = runtime;
-    globalThis.__rekeyServe?.(createFront(runtime, { dev: process.env.NODE_ENV === "development" }));
+    const serve = globalThis.__rekeyServe;
+    serve?.ready(createFront(runtime, { dev: serve.dev }));
     if (demo) {
       // Printed once, on an empty embedded database only, so a newcomer can try the product.
       process.stdout.write(
