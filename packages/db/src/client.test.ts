@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DatabaseTimeoutError, DataDirInUseError, eq, openDatabase, sql, users, type DatabaseHandle, type OpenOptions } from "./index";
+import { DatabaseTimeoutError, DataDirInUseError, eq, openDatabase, sql, users, type DatabaseHandle } from "./index";
+import type { OpenOptions } from "./client";
 import { postgresThroughProxy, startPostgresProxy, testDatabases, type TcpProxy } from "./testing";
 
 const targets = await testDatabases();

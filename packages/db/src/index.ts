@@ -1,6 +1,6 @@
-export * from "./client";
+export { type Database, type DatabaseHandle, type Executor, openDatabase, queryRows } from "./client";
 export { DatabaseTimeoutError } from "./deadlines";
-export * from "./schema";
+export { type MailboxMessage, type OutboxRow, type PasswordResetToken, type User, auditEvents, emailOutbox, mailboxMessages, outboxKind, passwordResetTokens, rateLimits, sessions, usedCaptchas, users } from "./schema";
 export { DataDirInUseError } from "./dir-lock";
 export { MAX_ERROR_TEXT, safeErrorText, scrubSecrets, summarizeError, type ErrorSummary } from "./errors";
 export { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";

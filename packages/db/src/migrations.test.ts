@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { emailOutbox, migrationsDir, openDatabase, sql, type DatabaseHandle } from "./index";
+import { emailOutbox, openDatabase, sql, type DatabaseHandle } from "./index";
+import { migrationsDir } from "./client";
 import { testDatabases } from "./testing";
 
 const PG_URL = process.env.REKEY_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
