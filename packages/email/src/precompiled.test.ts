@@ -33,7 +33,6 @@ const messages: EmailMessage[] = [
   changed({ locale: "en", ip: "", userAgent: "" }),
   changed({ ip: "2001:db8::1", userAgent: "curl/8 <script>alert(1)</script> & \"q\"" }),
   changed({ userAgent: "tab\there" }),
-  changed({ supportEmail: "help@example.com", sessionsRevoked: false }),
 ];
 
 describe("precompiled email templates", () => {

@@ -33,24 +33,18 @@ describe("PasswordChangedEmail", () => {
     }
   });
 
-  it("shows 'unknown' for a missing IP or browser and a support address when given", async () => {
+  it("shows 'unknown' for a missing IP or browser", async () => {
     const email = await renderEmail({
       kind: "password_changed",
-      props: { ...base, ip: null, userAgent: "", supportEmail: "help@example.com", locale: "en" },
+      props: { ...base, ip: null, userAgent: "", locale: "en" },
     });
     expect(email.text).toMatch(/IP address: unknown/);
     expect(email.text).toMatch(/Browser: unknown/);
-    expect(email.html).toContain('href="mailto:help@example.com"');
   });
 
-  it("mentions signed-out sessions only when they were revoked", async () => {
-    const revoked = await renderEmail({ kind: "password_changed", props: { ...base, locale: "en" } });
-    const kept = await renderEmail({
-      kind: "password_changed",
-      props: { ...base, sessionsRevoked: false, locale: "en" },
-    });
-    expect(revoked.text).toContain("signed out");
-    expect(kept.text).not.toContain("signed out");
+  it("tells the owner every device was signed out", async () => {
+    const email = await renderEmail({ kind: "password_changed", props: { ...base, locale: "en" } });
+    expect(email.text).toContain("every signed-in device was signed out");
   });
 
   it("escapes hostile values in the HTML", async () => {

@@ -14,10 +14,6 @@ export interface PasswordChangedEmailProps {
   userAgent: string | null;
   /** Link to the forgot-password page, to take the account back at once. */
   resetUrl: string;
-  /** Optional support address shown as a mailto link. */
-  supportEmail?: string;
-  /** Whether the change signed out every session (true for a reset, the default); drives one sentence. */
-  sessionsRevoked?: boolean;
   locale?: Locale;
 }
 
@@ -37,7 +33,6 @@ interface Strings {
   button: string;
   fallback: string;
   support: string;
-  supportAt: string;
   footer: (appName: string) => string;
 }
 
@@ -59,7 +54,6 @@ export const passwordChangedStrings: Record<Locale, Strings> = {
     button: "立即重置密码",
     fallback: "如果按钮无法点击，请将以下链接复制到浏览器地址栏打开：",
     support: "并尽快联系我们的客服团队。",
-    supportAt: "并尽快联系客服：",
     footer: (appName) => `此邮件由 ${appName} 自动发送，请勿直接回复。`,
   },
   en: {
@@ -78,7 +72,6 @@ export const passwordChangedStrings: Record<Locale, Strings> = {
     button: "Reset password now",
     fallback: "If the button does not work, copy this link into your browser's address bar:",
     support: "Then contact our support team as soon as possible.",
-    supportAt: "Then contact support as soon as possible:",
     footer: (appName) => `This email was sent automatically by ${appName}. Please do not reply.`,
   },
 };
@@ -90,7 +83,7 @@ export function passwordChangedSubject(props: Pick<PasswordChangedEmailProps, "a
 
 /** Security notice sent after a password change: when, from where, and what to do if it was not the owner. */
 export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
-  const { appName, username, changedAt, ip, userAgent, resetUrl, supportEmail, sessionsRevoked = true, locale } = props;
+  const { appName, username, changedAt, ip, userAgent, resetUrl, locale } = props;
   const t = pick(passwordChangedStrings, locale);
   const rows: Array<[string, string]> = [
     [t.when, changedAt],
@@ -114,7 +107,8 @@ export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
           </Text>
         ))}
       </Section>
-      {sessionsRevoked ? <Text style={styles.text}>{t.sessions}</Text> : null}
+      {/* Every password change ends every session (CONTRACT §2). */}
+      <Text style={styles.text}>{t.sessions}</Text>
       <Text style={styles.text}>{t.ifYou}</Text>
       <Text style={styles.text}>
         <strong>{t.ifNotYou}</strong>
@@ -130,13 +124,7 @@ export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
           {resetUrl}
         </Link>
       </Text>
-      {supportEmail ? (
-        <Text style={styles.text}>
-          {t.supportAt} <Link href={`mailto:${supportEmail}`}>{supportEmail}</Link>
-        </Text>
-      ) : (
-        <Text style={styles.text}>{t.support}</Text>
-      )}
+      <Text style={styles.text}>{t.support}</Text>
     </EmailLayout>
   );
 }
