@@ -15,9 +15,9 @@ if (!listen.ok) {
 }
 const { port } = listen;
 
-/** @type {Promise<import("@rekey/api").Front>} */
+/** @type {Promise<{ front: import("@rekey/api").Front, banner: string[] }>} */
 const frontReady = new Promise((resolveFront) => {
-  globalThis.__rekeyServe = { dev, ready: resolveFront };
+  globalThis.__rekeyServe = { dev, ready: (front, banner) => resolveFront({ front, banner }) };
 });
 
 const app = next({ dev, dir: import.meta.dirname, port, hostname: "localhost" });
@@ -29,7 +29,7 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
-const front = await frontReady;
+const { front, banner } = await frontReady;
 
 try {
   // Until SIGTERM/SIGINT: then in-flight requests and email sends finish and the process exits 0.
@@ -42,4 +42,6 @@ try {
 const scope = ["127.0.0.1", "::1", "localhost"].includes(front.host)
   ? "this machine only; HOST=0.0.0.0 opens it to the network"
   : `listening on ${front.host}`;
+// Only now: the port is ours and the app answers.
 console.info(`Rekey listening on http://localhost:${front.port} (${dev ? "development" : "production"}, ${scope})`);
+for (const line of banner) console.info(`  ${line}`);

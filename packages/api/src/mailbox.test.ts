@@ -57,7 +57,7 @@ describe.each(targets)("the mailbox behind a trusted proxy on $name", (target) =
   });
 
   it("is never shown where configuration serves no mailbox page", async () => {
-    const t = await runtimeFor(target, { RESEND_API_KEY: "re_test_key_for_config_only" });
+    const t = await runtimeFor(target, { RESEND_API_KEY: "re_test_key_for_config_only", EMAIL_FROM: "Rekey <no-reply@rekey.test>" });
     try {
       expect(mayReadMailbox(t.runtime, seen("127.0.0.1"))).toBe(false);
     } finally {

@@ -4,6 +4,8 @@ import { ConfigError, loadConfig, RATE_LIMIT_DEFAULTS } from "./index";
 const SECRET = "an-auth-secret-of-at-least-32-characters!";
 
 /** The message start-up would stop with, or a failure if the configuration was accepted. */
+const FROM = "Rekey <no-reply@example.com>";
+
 function rejection(env: Record<string, string>): string {
   try {
     loadConfig(env);
@@ -122,10 +124,10 @@ describe("AUTH_SECRET", () => {
     expect(rejection({ DATABASE_URL: "postgres://db.internal/rekey", AUTH_SECRET: "short" })).toMatch(/^\s*AUTH_SECRET:/m);
   });
 
-  it("with DATABASE_URL makes a non-embedded configuration that serves no mailbox page", () => {
-    const config = loadConfig({ DATABASE_URL: "postgresql://db.internal/rekey", AUTH_SECRET: SECRET });
+  it("with DATABASE_URL makes a non-embedded configuration", () => {
+    const config = loadConfig({ DATABASE_URL: "postgresql://db.internal/rekey", AUTH_SECRET: SECRET, RESEND_API_KEY: "re_1", EMAIL_FROM: FROM });
     expect(config).toMatchObject({ embedded: false, authSecret: SECRET, databaseUrl: "postgresql://db.internal/rekey" });
-    expect(config.email).toMatchObject({ transport: "mailbox", mailboxPage: false });
+    expect(config.email).toMatchObject({ transport: "resend", mailboxPage: false, from: FROM });
   });
 
   it("an explicit EMAIL_TRANSPORT=mailbox serves the mailbox page with a real database", () => {
@@ -180,8 +182,29 @@ describe("RATE_LIMITS", () => {
 
 describe("email and Inngest modes", () => {
   it("RESEND_API_KEY selects Resend; EMAIL_TRANSPORT=resend without it is refused", () => {
-    expect(loadConfig({ RESEND_API_KEY: "re_123" }).email.transport).toBe("resend");
-    expect(rejection({ EMAIL_TRANSPORT: "resend" })).toMatch(/^\s*RESEND_API_KEY:/m);
+    expect(loadConfig({ RESEND_API_KEY: "re_123", EMAIL_FROM: FROM }).email.transport).toBe("resend");
+    expect(rejection({ EMAIL_TRANSPORT: "resend", EMAIL_FROM: FROM })).toMatch(/^\s*RESEND_API_KEY:/m);
+  });
+
+  it("with a real database and no transport chosen, start-up stops instead of keeping mail where nobody reads it", () => {
+    const message = rejection({ DATABASE_URL: "postgres://db.internal/rekey", AUTH_SECRET: SECRET });
+    expect(message).toMatch(/^\s*EMAIL_TRANSPORT: no email transport chosen although DATABASE_URL is set/m);
+    expect(message).toContain("RESEND_API_KEY");
+  });
+
+  it("Resend needs EMAIL_FROM: no sender on a domain Resend would never verify", () => {
+    expect(rejection({ RESEND_API_KEY: "re_123" })).toMatch(/^\s*EMAIL_FROM: is required with Resend/m);
+    expect(rejection({ DATABASE_URL: "postgres://db/rekey", AUTH_SECRET: SECRET, RESEND_API_KEY: "re_1" })).toMatch(/^\s*EMAIL_FROM:/m);
+    expect(loadConfig({}).email.from).toMatch(/rekey\.local/);
+  });
+
+  it("shows the bad value, but never a secret's", () => {
+    expect(rejection({ APP_URL: "ftp://example.com" })).toMatch(/APP_URL: .*\(got "ftp:\/\/example\.com"\)/);
+    expect(rejection({ PORT: "abc" })).toContain('(got "abc")');
+    const secret = rejection({ DATABASE_URL: "postgres://db/rekey", AUTH_SECRET: "tooshort-secret-value" });
+    expect(secret).toMatch(/^\s*AUTH_SECRET:/m);
+    expect(secret).not.toContain("tooshort-secret-value");
+    expect(rejection({ DATABASE_URL: "mysql://user:pw@db/x", AUTH_SECRET: SECRET })).not.toContain("pw@db");
   });
 
   it.each(["INNGEST_EVENT_KEY", "INNGEST_DEV", "INNGEST_BASE_URL"])("%s turns Inngest mode on", (variable) => {
@@ -193,13 +216,13 @@ describe("HOST and APP_URL (CONTRACT §5, §6)", () => {
   it("listens on loopback while mail goes to the local mailbox, on every interface with Resend", () => {
     expect(loadConfig({}).host).toBe("127.0.0.1");
     expect(loadConfig({ DATABASE_URL: "postgres://db/rekey", AUTH_SECRET: SECRET, EMAIL_TRANSPORT: "mailbox" }).host).toBe("127.0.0.1");
-    expect(loadConfig({ RESEND_API_KEY: "re_123" }).host).toBe("0.0.0.0");
+    expect(loadConfig({ RESEND_API_KEY: "re_123", EMAIL_FROM: FROM }).host).toBe("0.0.0.0");
   });
 
   it("takes HOST as given, with or without brackets around an IPv6 address", () => {
     expect(loadConfig({ HOST: "0.0.0.0" }).host).toBe("0.0.0.0");
     expect(loadConfig({ HOST: "[::]" }).host).toBe("::");
-    expect(loadConfig({ RESEND_API_KEY: "re_123", HOST: "10.0.0.5" }).host).toBe("10.0.0.5");
+    expect(loadConfig({ RESEND_API_KEY: "re_123", EMAIL_FROM: FROM, HOST: "10.0.0.5" }).host).toBe("10.0.0.5");
   });
 
   it("defaults APP_URL to the port actually served, so links and same-origin checks match it", () => {

@@ -110,7 +110,8 @@ const envSchema = z
     RATE_LIMITS: z.string().default("on").transform(parseRateLimits),
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     EMAIL_TRANSPORT: z.enum(["resend", "mailbox"]).optional(),
-    EMAIL_FROM: z.string().default("Rekey <no-reply@rekey.local>"),
+    // Required with Resend (a sender on a domain verified there); the local mailbox uses a placeholder.
+    EMAIL_FROM: optionalString,
     RESEND_API_KEY: optionalString,
     RESEND_BASE_URL: optionalString.pipe(z.url().optional()),
     INNGEST_EVENT_KEY: optionalString,
@@ -138,6 +139,24 @@ const envSchema = z
     }
     if (env.EMAIL_TRANSPORT === "resend" && !env.RESEND_API_KEY) {
       ctx.addIssue({ code: "custom", path: ["RESEND_API_KEY"], message: "is required when EMAIL_TRANSPORT=resend" });
+    }
+    // A deployment must never drop mail silently: with a real database the transport is chosen explicitly.
+    if (env.DATABASE_URL && !env.RESEND_API_KEY && !env.EMAIL_TRANSPORT) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EMAIL_TRANSPORT"],
+        message:
+          "no email transport chosen although DATABASE_URL is set: set RESEND_API_KEY and EMAIL_FROM to send through Resend, " +
+          "or EMAIL_TRANSPORT=mailbox to keep mail in the database (shown at /dev/mailbox to this machine only)",
+      });
+    }
+    const resend = env.EMAIL_TRANSPORT === "resend" || (!env.EMAIL_TRANSPORT && env.RESEND_API_KEY);
+    if (resend && !env.EMAIL_FROM) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["EMAIL_FROM"],
+        message: 'is required with Resend: a sender on a domain verified at Resend, e.g. "Rekey <no-reply@example.com>"',
+      });
     }
   });
 
@@ -181,6 +200,20 @@ export interface Config {
   paths: { migrationsDir: string | undefined; deliveryThread: string | undefined };
 }
 
+/** The sender shown on mail kept in the local mailbox (never sent anywhere). */
+const MAILBOX_FROM = "Rekey <no-reply@rekey.local>";
+
+/** Variables whose values never appear in an error message. */
+const SECRET_VARIABLES = new Set(["AUTH_SECRET", "RESEND_API_KEY", "INNGEST_EVENT_KEY", "INNGEST_SIGNING_KEY", "DATABASE_URL"]);
+
+/** The offending value, quoted, for a message an operator can act on; never a secret's. */
+function shownValue(variable: string, source: Record<string, string | undefined>): string {
+  const value = source[variable];
+  if (value === undefined || value === "" || SECRET_VARIABLES.has(variable)) return "";
+  const short = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return ` (got "${short}")`;
+}
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -194,7 +227,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const variable = issue.path[0] ? String(issue.path[0]) : "configuration";
-      return `  ${variable}: ${issue.message}`;
+      return `  ${variable}: ${issue.message}${issue.code === "custom" ? "" : shownValue(variable, source)}`;
     });
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
@@ -221,7 +254,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     email: {
       transport,
       mailboxPage: transport === "mailbox" && (embedded || env.EMAIL_TRANSPORT === "mailbox"),
-      from: env.EMAIL_FROM,
+      from: env.EMAIL_FROM ?? MAILBOX_FROM,
       resendApiKey: env.RESEND_API_KEY,
       resendBaseUrl: env.RESEND_BASE_URL?.replace(/\/+$/, ""),
     },

@@ -134,6 +134,12 @@ async function migrateWithLock(url: string, migrationsFolder: string, connectTim
   // No statement deadline here: a migration may build an index, and waits for another instance's lock.
   const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: connectTimeoutMs / 1000 });
   try {
+    await firstAnswer(client, url, connectTimeoutMs);
+  } catch (error) {
+    await client.end({ timeout: 0 });
+    throw error;
+  }
+  try {
     await client`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
       await migratePostgres(drizzlePostgres({ client, casing: "snake_case" }), { migrationsFolder });
@@ -142,6 +148,46 @@ async function migrateWithLock(url: string, migrationsFolder: string, connectTim
     }
   } finally {
     await client.end({ timeout: 5 });
+  }
+}
+
+/**
+ * Start-up asks once, with a deadline, before anything may wait longer: postgres.js's `connect_timeout`
+ * covers the TCP connect only, and a host that accepts the connection but never speaks PostgreSQL (a
+ * firewall or proxy in between) would hold start-up for ever. The message names the host, never the
+ * credentials.
+ */
+async function firstAnswer(client: postgres.Sql, url: string, connectTimeoutMs: number): Promise<void> {
+  const ms = connectTimeoutMs * 2 + 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DatabaseUnreachableError(`PostgreSQL at ${hostOf(url)} did not answer within ${ms / 1000} s`)), ms);
+  });
+  try {
+    await Promise.race([client`select 1`.execute(), deadline]);
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DatabaseUnreachableError(`PostgreSQL at ${hostOf(url)} refused the connection: ${reason}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || "5432"}${parsed.pathname}`;
+  } catch {
+    return "DATABASE_URL";
+  }
+}
+
+/** The database could not be reached at start-up. */
+export class DatabaseUnreachableError extends Error {
+  override name = "DatabaseUnreachableError";
+  constructor(message: string) {
+    super(`DATABASE_URL: ${message}`);
   }
 }
 

@@ -1,5 +1,6 @@
 export { type Database, type DatabaseHandle, type Executor, openDatabase, queryRows } from "./client";
 export { DatabaseTimeoutError } from "./deadlines";
+export { DatabaseUnreachableError } from "./client";
 export { type MailboxMessage, type OutboxRow, type PasswordResetToken, type User, auditEvents, emailOutbox, mailboxMessages, outboxKind, passwordResetTokens, rateLimits, sessions, usedCaptchas, users } from "./schema";
 export { DataDirInUseError } from "./dir-lock";
 export { MAX_ERROR_TEXT, safeErrorText, scrubSecrets, summarizeError, type ErrorSummary } from "./errors";

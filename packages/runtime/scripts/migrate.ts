@@ -17,5 +17,5 @@ try {
   console.info(`Migrations applied (${config.embedded ? `embedded PGlite in ${config.dataDir}` : "PostgreSQL"}).`);
 } catch (error) {
   console.error(`\nMigrations not applied: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  process.exit(1); // a connection that never answered would keep the process alive
 }
