@@ -67,7 +67,7 @@ describe.each(targets)("SIGTERM with requests in flight on $name (CONTRACT §5)"
     const dataDir = mkdtempSync(join(tmpdir(), "rekey-stop-"));
     const env: Record<string, string> = { AUTH_SECRET: TEST_SECRET, CAPTCHA: "off", RATE_LIMITS: "off", LOG_LEVEL: "warn", DATA_DIR: dataDir };
     // On PostgreSQL, delivery runs in its thread, as the app runs it: the thread is stopped with the rest.
-    if (database?.url) Object.assign(env, { DATABASE_URL: database.url, REKEY_DELIVERY_THREAD: DELIVERY_THREAD });
+    if (database?.url) Object.assign(env, { DATABASE_URL: database.url, EMAIL_TRANSPORT: "mailbox", REKEY_DELIVERY_THREAD: DELIVERY_THREAD });
     const { child, output, url } = await startChild(env);
     try {
       expect((await post(url, "register", { email: "stop@example.com", username: "stopper", password: "Lantern-Stop-4417" })).status).toBe(200);

@@ -4,6 +4,8 @@ export { dispatchToInngest } from "./dispatch";
 export { EVENT_FOR_KIND, passwordChanged, passwordResetRequested } from "./events";
 export { createFunctions } from "./functions";
 export { createMailboxTransport } from "./mailbox-transport";
+// The transports delivery sends through, for callers that wire or wrap one (the runtime, test rigs).
+export type { SendResult, Transport } from "@rekey/email";
 export { claimDue, nextClaimableAt, releaseAllClaims, releaseClaim, renewClaim, type Claim } from "./lease";
 export { expireOverdue, markDead, markExpired } from "./outbox";
 export { outboxOverview, requeueDead, type OutboxOverview, type OutboxState, type RequeueResult } from "./ops";

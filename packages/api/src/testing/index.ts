@@ -6,29 +6,17 @@ import { loadConfig } from "@rekey/config";
 import { solveChallenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
-import type { Transport as EmailTransport } from "@rekey/email";
-import type { WorkerOptions } from "@rekey/jobs";
+import type { Transport as EmailTransport, WorkerOptions } from "@rekey/jobs";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { createContext, type Transport } from "../context";
 import { createFront, type FrontOptions } from "../http/front";
 import { createLogger, createRuntime, type Runtime } from "@rekey/runtime";
+import { fakeClock, type FakeClock } from "@rekey/testing";
 import { createCaller } from "../root";
 
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 /** About 1/40 of the production captcha's work. */
 const TEST_CAPTCHA_WORK = { cost: 100, counter: { min: 20, max: 200 } };
-
-/** A clock tests move by hand: expiry is tested by advancing it, never by sleeping. */
-export function fakeClock(start = new Date("2026-01-15T08:00:00.000Z")) {
-  let now = start.getTime();
-  const clock = () => new Date(now);
-  return Object.assign(clock, {
-    advance(seconds: number) {
-      now += seconds * 1000;
-    },
-  });
-}
-export type FakeClock = ReturnType<typeof fakeClock>;
 
 export interface TestRuntime {
   runtime: Runtime;

@@ -4,8 +4,7 @@
  */
 import { request } from "node:http";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
-import type { SendResult, Transport } from "@rekey/email";
-import { createMailboxTransport } from "@rekey/jobs";
+import { createMailboxTransport, type SendResult, type Transport } from "@rekey/jobs";
 import { REMOTE_ADDR_HEADER } from "../client-ip";
 import { listMailbox } from "../mailbox";
 import { RELAXED_LIMITS } from "./flows";

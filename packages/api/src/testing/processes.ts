@@ -1,13 +1,16 @@
 // Real API processes (serve-child.ts), a provider gate and a request stream: the crash and stop tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer as createHttpServer, type IncomingHttpHeaders } from "node:http";
-import { createServer, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { join } from "node:path";
 import { hashPassword } from "@rekey/auth";
 import { emailOutbox, users, type Database, type OutboxRow } from "@rekey/db";
+import { freePort } from "@rekey/testing";
 import { expect, vi } from "vitest";
 import { type CaptureServer } from "../../../jobs/src/testing/capture-server";
 import { TEST_SECRET } from ".";
+
+export { freePort } from "@rekey/testing";
 
 /** The delivery thread's entry, as apps/web/server.mjs sets it. */
 export const DELIVERY_THREAD = join(import.meta.dirname, "..", "..", "..", "jobs", "src", "thread", "entry.mjs");
@@ -38,16 +41,6 @@ export async function runCleanups(): Promise<void> {
     }
   }
   if (errors.length > 0) throw errors[0];
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
 }
 
 export interface Instance {

@@ -1,12 +1,12 @@
 import { hashPassword, type AuthDeps, type Logger, type RequestMeta } from "@rekey/auth";
-import { loadConfig } from "@rekey/config";
-import { emailOutbox, eq, sql, users, type Database, type DatabaseHandle, type OutboxRow, type User } from "@rekey/db";
-import type { TestDatabaseTarget } from "@rekey/db/testing";
+import { emailOutbox, eq, users, type Database, type DatabaseHandle, type OutboxRow, type User } from "@rekey/db";
 import { createResendTransport, type Transport } from "@rekey/email";
+import { authDepsFor, fakeClock, wallClock, type FakeClock, type TestDatabase } from "@rekey/testing";
 import { createJobs, type Jobs } from "../setup";
 import type { WorkerOptions } from "../worker";
 import { startCaptureServer, type CaptureServer } from "./capture-server";
 
+export { deferred, fakeClock, openTestDatabase, type TestDatabase } from "@rekey/testing";
 export { startCaptureServer, type AcceptedEmail, type Behaviour, type CaptureServer, type CapturedRequest } from "./capture-server";
 
 /**
@@ -19,21 +19,6 @@ export const RESEND_KEY = "re_test_JobsSuite_9f8e7d6c5b4a3210";
 export const EMAIL_FROM = "Rekey <no-reply@rekey.test>";
 export const APP_URL = "http://rekey.test";
 export const META: RequestMeta = { ip: "198.51.100.23", userAgent: "vitest/4 (jobs suite)", locale: "en" };
-
-/** A clock tests move by hand: waits are crossed by advancing it, never by sleeping. */
-export function fakeClock(start = new Date("2026-01-15T08:00:00.000Z")) {
-  let now = start.getTime();
-  return Object.assign(() => new Date(now), {
-    advance(seconds: number) {
-      now += seconds * 1000;
-    },
-    /** Moves to `at` (never backwards). */
-    advanceTo(at: Date) {
-      now = Math.max(now, at.getTime());
-    },
-  });
-}
-export type FakeClock = ReturnType<typeof fakeClock>;
 
 /**
  * Collects every log line of a suite (as JSON text, the way a JSON logger would write it) and the secrets
@@ -122,43 +107,9 @@ export async function rowsOf(h: Pick<Harness, "db">, kind?: OutboxRow["kind"]): 
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
-/** A promise and the function that resolves it, for hooks that signal a test. */
-export function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 /** The real Resend transport pointed at a capture server. */
 export function resendTo(server: CaptureServer, timeoutMs = 2_000): Transport {
   return createResendTransport({ apiKey: RESEND_KEY, baseUrl: server.url, from: EMAIL_FROM, timeoutMs });
-}
-
-/**
- * One migrated database of `target` for a whole describe block: creating one costs about a second (a
- * PGlite clone, a PostgreSQL `create database` plus migrations), emptying it a few milliseconds.
- */
-export interface TestDatabase {
-  handle: DatabaseHandle;
-  /** Empties every table (the schema and migrations stay). */
-  reset(): Promise<void>;
-  close(): Promise<void>;
-}
-
-const TRUNCATE_ALL = sql.raw(`do $$
-declare tables text;
-begin
-  select string_agg(format('%I.%I', schemaname, tablename), ', ') into tables from pg_tables where schemaname = 'public';
-  if tables is not null then execute 'truncate table ' || tables || ' restart identity cascade'; end if;
-end $$`);
-
-export async function openTestDatabase(target: TestDatabaseTarget): Promise<TestDatabase> {
-  const handle = await target.create();
-  return {
-    handle,
-    reset: async () => void (await handle.db.execute(TRUNCATE_ALL)),
-    close: () => handle.close(),
-  };
 }
 
 /** Argon2 costs tens of milliseconds a hash: one per password for the whole run. */
@@ -189,36 +140,16 @@ export interface HarnessOptions {
 
 /**
  * The auth deps and delivery wiring a server process builds, over `database`: `deps.onOutbox` is the
- * jobs' `dispatch`, as in the API runtime. Configuration comes from `loadConfig` with `options.env`.
+ * jobs' `dispatch`, as in the API runtime. The deps are @rekey/testing's `authDepsFor` with `options.env`.
  */
 export function createHarness(database: DatabaseHandle, options: HarnessOptions = {}): Harness {
-  const config = loadConfig({
-    AUTH_SECRET: TEST_SECRET,
-    APP_URL,
-    EMAIL_FROM,
-    RATE_LIMITS: "off",
-    CAPTCHA: "off",
-    APP_TIMEZONE: "UTC",
-    LOG_LEVEL: "debug",
-    ...options.env,
-  });
-  const clock: FakeClock = options.realClock
-    ? Object.assign(() => new Date(), {
-        advance(): void {
-          throw new Error("this harness runs on the real clock");
-        },
-        advanceTo(): void {
-          throw new Error("this harness runs on the real clock");
-        },
-      })
-    : (options.clock ?? fakeClock());
-  const deps: AuthDeps = {
-    db: database.db,
-    config,
+  const clock: FakeClock = options.realClock ? wallClock() : (options.clock ?? fakeClock());
+  const deps: AuthDeps = authDepsFor(database, {
     secret: TEST_SECRET,
+    env: { APP_URL, EMAIL_FROM, ...options.env },
     clock,
-    logger: options.logger ?? { debug() {}, info() {}, warn() {}, error() {} },
-  };
+    logger: options.logger,
+  });
   const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
   deps.onOutbox = jobs.dispatch;
   return {
