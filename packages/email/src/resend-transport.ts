@@ -127,6 +127,7 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
   const resend = new Resend(apiKey, { baseUrl });
 
   return {
+    kind: "resend",
     timeoutMs,
     async send(input: SendInput): Promise<SendResult> {
       const controller = new AbortController();

@@ -43,6 +43,8 @@ export type SendResult =
 /** Anything that can deliver a rendered email: Resend, a local mailbox table, a test double. */
 export interface Transport {
   send(input: SendInput): Promise<SendResult>;
+  /** Where an accepted message went, for the log line an operator reads ("accepted by Resend" vs "stored"). */
+  readonly kind?: "resend" | "mailbox";
   /**
    * Upper bound of one `send`, when the transport enforces one. Delivery starts no send closer than this to
    * an email's deadline, so a slow answer never lands after it.

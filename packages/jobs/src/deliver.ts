@@ -6,6 +6,13 @@ import { markExpired, markSent, markSkipped, recordFailure } from "./outbox";
 import { DEFAULT_RETRY_POLICY, planRetry, sendGuardMs, tooLateToSend, type RetryPolicy } from "./retry";
 import { PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from "./step";
 
+/** The log line says where the email went: an operator must tell stored-for-a-demo from sent. */
+function sentMessage(transport: Transport, id: string | null): string {
+  if (transport.kind === "mailbox") return "email stored in the local mailbox";
+  if (transport.kind === "resend") return id ? `email accepted by Resend (id ${id})` : "email accepted by Resend (already accepted earlier)";
+  return "email sent";
+}
+
 export interface JobDeps {
   auth: AuthDeps;
   transport: Transport;
@@ -108,7 +115,10 @@ export async function deliverOutboxRow(deps: JobDeps, outboxId: string, step: St
       }
       await deps.afterSend?.(outboxId);
       await markSent(auth, outboxId, result.id);
-      auth.logger.info({ outboxId, kind: row.kind, alreadyAccepted: result.alreadyAccepted ?? false }, "email sent");
+      auth.logger.info(
+        { outboxId, kind: row.kind, providerMessageId: result.id, alreadyAccepted: result.alreadyAccepted ?? false },
+        sentMessage(deps.transport, result.id),
+      );
       return { status: "sent", providerMessageId: result.id } as const;
     } catch (error) {
       return failed(deps, row, error, guardMs, options);

@@ -8,6 +8,7 @@ import type { SendInput, SendResult, Transport } from "@rekey/email";
  */
 export function createMailboxTransport(db: Database, from: string): Transport {
   return {
+    kind: "mailbox",
     async send(input: SendInput): Promise<SendResult> {
       await db
         .insert(mailboxMessages)

@@ -210,7 +210,7 @@ describe.each(targets)("Inngest functions on $name", (target) => {
 describe("log capture", () => {
   it("saw the flows above and holds no token, password, AUTH_SECRET or API key", () => {
     expect(watch.lines.length).toBeGreaterThan(10);
-    expect(watch.lines.some((line) => line.includes("email sent"))).toBe(true);
+    expect(watch.lines.some((line) => line.includes("email accepted by Resend (id "))).toBe(true);
     expect(watch.leaks()).toEqual([]);
   });
 });

@@ -69,7 +69,7 @@ describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
       expect(rows.map((row) => row.status).sort()).toEqual(["sent", "skipped"]);
     }, { timeout: 5_000, interval: 20 });
     // The thread's log lines reach the host's logger (a message, so a moment after the row is marked).
-    await vi.waitFor(() => expect(t.lines).toContainEqual({ level: "info", message: "email sent" }), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(() => expect(t.lines).toContainEqual({ level: "info", message: expect.stringMatching(/^email accepted by Resend \(id .+\)$/) }), { timeout: 5_000, interval: 20 });
   });
 
   it("stop() lets a send in flight finish within its time, then the thread ends", async () => {
