@@ -85,6 +85,8 @@ export async function serveUntilSignal(
     log("Rekey stopped");
     exit(0);
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void stop(signal));
+  // `on`, not `once`: Ctrl-C reaches us twice (from the terminal, and forwarded by pnpm); a second signal
+  // must not kill the process mid-drain. The stop deadline still bounds it.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop(signal));
   return server;
 }
