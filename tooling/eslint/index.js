@@ -1,7 +1,12 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import { boundariesConfig } from "./boundaries.js";
+import { rekeyPlugin } from "./client-imports.js";
 
-/** Shared flat config: strict TypeScript rules, no stray console output, no server code in client files. */
+/**
+ * Shared flat config: strict TypeScript rules, no stray console output, the packages' dependency direction
+ * (boundaries.js) and no server code in client files (client-imports.js).
+ */
 export default tseslint.config(
   { ignores: ["**/.next/**", "**/dist/**", "**/node_modules/**", "**/drizzle/**", "**/*.d.ts"] },
   js.configs.recommended,
@@ -16,6 +21,8 @@ export default tseslint.config(
       "no-undef": "off",
     },
   },
+  boundariesConfig,
+  { plugins: { rekey: rekeyPlugin }, rules: { "rekey/client-imports": "error" } },
   {
     files: ["**/*.test.ts", "**/*.spec.ts", "**/scripts/**", "**/bench/**"],
     rules: { "no-console": "off" },
