@@ -14,10 +14,10 @@ import { DatabaseTimeoutError, withDeadlines } from "./deadlines";
 import { acquireDirLock } from "./dir-lock";
 import * as schema from "./schema";
 
-export type Schema = typeof schema;
+type Schema = typeof schema;
 /** A Drizzle database over either driver; services take this (or a transaction) and never know which. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Executor = Database | Transaction;
 
 export interface DatabaseHandle {
@@ -69,7 +69,7 @@ export interface OpenOptions {
  * reconnectDelayMaxMs`; connections that went silent are dropped `queryTimeoutMs` + 1 s after their last
  * write. App statements must therefore be short: long maintenance work has to go in batches.
  */
-export const POSTGRES_DEFAULTS = {
+const POSTGRES_DEFAULTS = {
   max: 10,
   connectTimeoutMs: 2000,
   queryTimeoutMs: 1500,
@@ -159,14 +159,16 @@ async function migrateWithLock(url: string, migrationsFolder: string, connectTim
  */
 async function firstAnswer(client: postgres.Sql, url: string, connectTimeoutMs: number): Promise<void> {
   const ms = connectTimeoutMs * 2 + 1000;
+  const silent = () => new DatabaseUnreachableError(`PostgreSQL at ${hostOf(url)} did not answer within ${ms / 1000} s`);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DatabaseUnreachableError(`PostgreSQL at ${hostOf(url)} did not answer within ${ms / 1000} s`)), ms);
+    timer = setTimeout(() => reject(silent()), ms);
   });
   try {
     await Promise.race([client`select 1`.execute(), deadline]);
   } catch (error) {
     if (error instanceof DatabaseUnreachableError) throw error;
+    if ((error as { code?: unknown }).code === "CONNECT_TIMEOUT") throw silent();
     const reason = error instanceof Error ? error.message : String(error);
     throw new DatabaseUnreachableError(`PostgreSQL at ${hostOf(url)} refused the connection: ${reason}`);
   } finally {
