@@ -36,6 +36,8 @@ export const users = pgTable(
     status: userStatus().notNull().default("active"),
     locale: text().notNull().default("zh-CN"),
     passwordChangedAt: timestamptz().notNull().defaultNow(),
+    /** Set when the owner reported a password change as not theirs: password sign-in is refused until a reset. */
+    lockedAt: timestamptz(),
     createdAt: timestamptz().notNull().defaultNow(),
     updatedAt: timestamptz().notNull().defaultNow(),
   },
@@ -71,6 +73,11 @@ export const passwordResetTokens = pgTable(
     userId: uuid().references(() => users.id, { onDelete: "set null" }),
     /** SHA-256 of the raw token (hex). The raw token is never stored. */
     tokenHash: text().notNull(),
+    /**
+     * HMAC (keyed with AUTH_SECRET) of the account and the 8-digit code sent with the link; null once the
+     * address's codes were burnt by wrong guesses (the link still works).
+     */
+    codeHash: text(),
     /** The outbox row (the request) that minted it: minting twice for one request yields one token. */
     outboxId: uuid().notNull(),
     requestedAt: timestamptz().notNull(),
@@ -90,6 +97,33 @@ export const passwordResetTokens = pgTable(
     index("password_reset_tokens_expires_at_idx").on(t.expiresAt),
   ],
 );
+
+/**
+ * "This wasn't me" links, sent in the "password changed" email: one per notice, valid 7 days, single use.
+ * Only the token's SHA-256 is stored.
+ */
+export const secureAccountTokens = pgTable(
+  "secure_account_tokens",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text().notNull(),
+    /** The "password changed" outbox row that carried it: minting twice for one email yields one token. */
+    outboxId: uuid().notNull(),
+    expiresAt: timestamptz().notNull(),
+    usedAt: timestamptz(),
+    createdAt: timestamptz().notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("secure_account_tokens_token_hash_key").on(t.tokenHash),
+    uniqueIndex("secure_account_tokens_outbox_id_key").on(t.outboxId),
+    index("secure_account_tokens_expires_at_idx").on(t.expiresAt),
+  ],
+);
+
+export type SecureAccountToken = typeof secureAccountTokens.$inferSelect;
 
 export interface OutboxPayload {
   /** Requester or changer, shown in the email ("from which IP/browser"). */
