@@ -5,7 +5,7 @@ import type { Runtime } from "@rekey/runtime";
  * How long health waits for `select 1`. Shorter than the database's own statement deadline: a probe must
  * answer 503 within 1 s of an outage (a load balancer's timeout is often that short), not wait with requests.
  */
-export const HEALTH_DEADLINE_MS = 700;
+const HEALTH_DEADLINE_MS = 700;
 
 /**
  * `GET /api/health`: 200 once the database answers a query, 503 otherwise (or when it answers too late).

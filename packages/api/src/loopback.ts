@@ -9,7 +9,7 @@ interface HeaderReader {
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
 /** 127.0.0.0/8 and ::1, also in their IPv4-mapped IPv6 spelling. */
-export function isLoopbackAddress(ip: string | null | undefined): boolean {
+function isLoopbackAddress(ip: string | null | undefined): boolean {
   if (!ip) return false;
   const value = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
   return value === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(value);

@@ -5,9 +5,9 @@ import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { AuthDeps, CaptchaWork } from "./deps";
 
 /** How long a challenge may be solved and submitted. */
-export const CAPTCHA_TTL_SECONDS = 5 * 60;
+const CAPTCHA_TTL_SECONDS = 5 * 60;
 /** About 0.3-1 s of work in a browser (about 0.3-0.7 s in Node here). */
-export const CAPTCHA_WORK: CaptchaWork = { cost: 1_000, counter: { min: 300, max: 1_500 } };
+const CAPTCHA_WORK: CaptchaWork = { cost: 1_000, counter: { min: 300, max: 1_500 } };
 
 function keys(secret: string) {
   const derive = (purpose: string) => createHmac("sha256", secret).update(`captcha:${purpose}`).digest("base64url");

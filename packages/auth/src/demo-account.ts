@@ -3,8 +3,8 @@ import { users } from "@rekey/db";
 import type { AuthDeps } from "./deps";
 import { hashPassword } from "./password";
 
-export const DEMO_EMAIL = "demo@example.com";
-export const DEMO_USERNAME = "demo";
+const DEMO_EMAIL = "demo@example.com";
+const DEMO_USERNAME = "demo";
 
 /**
  * On an empty database, creates a demo account with a fresh random password and returns its credentials

@@ -16,7 +16,7 @@ type Assert<T extends true> = T;
  * better than never, so it outlives a provider outage of hours or a stopped worker overnight. A day is also
  * how long Resend keeps an idempotency key, so every retry stays covered by it.
  */
-export const PASSWORD_CHANGED_DELIVERY_SECONDS = 24 * 60 * 60;
+const PASSWORD_CHANGED_DELIVERY_SECONDS = 24 * 60 * 60;
 
 /**
  * The delivery deadline of an email of `kind` requested at `at`: no send starts after it. For a reset

@@ -5,7 +5,7 @@ import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 
-export interface LimitState {
+interface LimitState {
   limited: boolean;
   /** Seconds until the window resets. */
   retryAfter: number;
@@ -109,7 +109,7 @@ export async function giveBackLimits(deps: AuthDeps, hits: CountedHit[], clear: 
  * Counts one hit against `name` for `subject` in a fixed window kept in the database, so every app
  * instance on the database shares it. One atomic upsert: concurrent hits never lose a count.
  */
-export async function hitLimit(deps: AuthDeps, name: RateLimitName, subject: string): Promise<LimitState> {
+async function hitLimit(deps: AuthDeps, name: RateLimitName, subject: string): Promise<LimitState> {
   const [hit] = await hitLimits(deps, [{ name, subject }]);
   return { limited: hit!.limited, retryAfter: hit!.retryAfter };
 }

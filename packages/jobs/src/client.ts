@@ -2,11 +2,11 @@ import type { Config } from "@rekey/config";
 import { Inngest } from "inngest";
 
 /** The SDK has no timeout of its own: a server that never answers would hang the caller forever. */
-export function boundedFetch(timeoutMs: number): typeof fetch {
+function boundedFetch(timeoutMs: number): typeof fetch {
   return (input, init) => fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
 }
 
-export const SEND_TIMEOUT_MS = 3_000;
+const SEND_TIMEOUT_MS = 3_000;
 
 /** The Inngest client (Inngest Cloud, or a self-hosted `inngest start` at INNGEST_BASE_URL). */
 export function createInngest(config: Config): Inngest {

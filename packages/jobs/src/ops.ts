@@ -12,7 +12,7 @@ export type OutboxState = "pending" | "retrying" | "sent" | "skipped" | "dead" |
 /** The rows listed when no state is asked for: those waiting, and those that went wrong. */
 const PROBLEMS: readonly OutboxState[] = ["pending", "retrying", "dead", "expired"];
 
-export interface OutboxRowView {
+interface OutboxRowView {
   id: string;
   kind: OutboxRow["kind"];
   state: OutboxState;
@@ -27,7 +27,7 @@ export interface OutboxRowView {
   reason: string | null;
 }
 
-export interface OutboxCounts {
+interface OutboxCounts {
   counts: Record<OutboxState, number>;
   /** Age of the oldest row still waiting to be sent (pending or retrying), or null. */
   oldest_pending_seconds: number | null;

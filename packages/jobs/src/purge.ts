@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 /** Rows per DELETE: every statement stays far inside the database client's query deadline. */
 const BATCH = 500;
 
-export const RETENTION = {
+const RETENTION = {
   /** Reset tokens, kept a week past expiry so support can answer "why did my link not work". */
   tokensDays: 7,
   /** Finished outbox rows. */

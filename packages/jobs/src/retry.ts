@@ -11,18 +11,18 @@
 /** Waits after the 1st, 2nd, … failed attempt; the last repeats. Each is jittered by ±{@link RETRY_JITTER}. */
 export const RETRY_SCHEDULE_SECONDS = [1, 2, 4, 8, 15, 30, 60, 120, 300, 600, 1800, 3600] as const;
 /** ±20 %: rows that failed together (a provider blip) do not all come back in the same instant. */
-export const RETRY_JITTER = 0.2;
+const RETRY_JITTER = 0.2;
 /** The cap on any wait is a tenth of the row's lifetime, but never below this. */
-export const MIN_RETRY_CAP_SECONDS = 60;
+const MIN_RETRY_CAP_SECONDS = 60;
 /** A send with the same idempotency key is still in flight at the provider: it settles within a second or two. */
-export const IN_FLIGHT_RETRY_SECONDS = 1;
+const IN_FLIGHT_RETRY_SECONDS = 1;
 /**
  * Safety net only (the deadline is what bounds retries): a 10-minute link fits about 15 attempts, a day-long
  * notice about 35.
  */
 export const DEFAULT_MAX_ATTEMPTS = 50;
 /** No send starts closer than this to a deadline, whatever the transport's own timeout. */
-export const MIN_SEND_GUARD_MS = 1_000;
+const MIN_SEND_GUARD_MS = 1_000;
 
 export interface RetryPolicy {
   /** Failed attempts after which a row is dead even with time left. */

@@ -72,7 +72,7 @@ function frames(error: Fields & { message: string }): string[] {
 }
 
 /** Serialised error: the safe summary (name, SQLSTATE or symbolic code, message, cause) and its stack frames. */
-export type SerializedError = ErrorSummary & { stack?: string };
+type SerializedError = ErrorSummary & { stack?: string };
 
 /**
  * Turns an error into {@link SerializedError}: database errors by code and message only (never the query,

@@ -9,7 +9,7 @@ import type { Surface, TrpcInfo } from "./model";
 // ---------------------------------------------------------------------------------------------------------------
 // Endpoints
 
-export const REST_USER_ROUTES = {
+const REST_USER_ROUTES = {
   requestPasswordReset: "POST",
   verifyResetToken: "POST",
   resetPassword: "POST",
@@ -21,7 +21,7 @@ export const REST_USER_ROUTES = {
 } as const;
 type RestUserRoute = keyof typeof REST_USER_ROUTES;
 
-export const TRPC_PROCEDURES = {
+const TRPC_PROCEDURES = {
   "auth.passwordReset.request": { type: "mutation", input: "requestPasswordReset" },
   "auth.passwordReset.verify": { type: "mutation", input: "verifyResetToken" },
   "auth.passwordReset.reset": { type: "mutation", input: "resetPassword" },

@@ -15,7 +15,7 @@ export const VIOLATION_KINDS = [
 ] as const;
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
-export interface Violation {
+interface Violation {
   kind: ViolationKind;
   detail: string;
 }
@@ -50,7 +50,7 @@ const NEGOTIATION_TAGS = new Set(["hdr:trpc-accept", "hdr:accept", "hdr:range"])
 const STACK_PATTERNS: RegExp[] = [/\bat .+\(.+:\d+:\d+\)/, /\n\s+at /, /node_modules/, /webpack-internal/, /\.tsx?:\d+/];
 
 /** The answer came from Node's HTTP parser (or server internals) before the app saw the request. */
-export function isBare(a: Answer): boolean {
+function isBare(a: Answer): boolean {
   return a.outcome === "answer" && a.body.length === 0 && a.headers.every(([n]) => n === "connection" || n === "transfer-encoding" || n === "content-length" || n === "date" || n === "keep-alive");
 }
 
@@ -59,7 +59,7 @@ export function isBare(a: Answer): boolean {
  * a 400 with the REST parameter-error envelope, whatever the path. tRPC's own answers never take this shape,
  * so on a tRPC path it means the request never reached the tRPC layer.
  */
-export function isHttpLayerRefusal(a: Answer): boolean {
+function isHttpLayerRefusal(a: Answer): boolean {
   if (a.outcome !== "answer" || a.status !== 400) return false;
   const body = parseJson(a);
   return isPlainObject(body) && body.code === 501 && body.data === null && Object.keys(body).length === 3;

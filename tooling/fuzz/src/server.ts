@@ -8,12 +8,12 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exchange, type Target } from "./http";
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
 /** Lines of server output that look like (part of) a stack trace, raw or inside a JSON log line. */
 const STACK_LINE = [/^\s+at \S/, /\bat .+\(.+:\d+:\d+\)/, /\\n\s+at /];
 
-export class ServerLog {
+class ServerLog {
   lines = 0;
   stackLines = 0;
   readonly stackSamples: string[] = [];

@@ -10,8 +10,8 @@ import type { HttpRequest } from "./node";
 /** Operators' endpoints (`pnpm rekey outbox …` calls them): answered to this machine only. */
 export const OPS_PREFIX = "/api/ops";
 const STATES: readonly OutboxState[] = ["pending", "retrying", "sent", "skipped", "dead", "expired"];
-export const DEFAULT_LIST_LIMIT = 50;
-export const MAX_LIST_LIMIT = 1000;
+const DEFAULT_LIST_LIMIT = 50;
+const MAX_LIST_LIMIT = 1000;
 /** At most this many ids per requeue call (each is one small update). */
 const MAX_IDS = 1000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

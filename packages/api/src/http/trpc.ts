@@ -10,9 +10,9 @@ import type { HttpRequest } from "./node";
 
 export const TRPC_ENDPOINT = "/api/trpc";
 /** CONTRACT §6: bodies over 64 KiB are refused before parsing. */
-export const TRPC_MAX_BODY_BYTES = 64 * 1024;
+const TRPC_MAX_BODY_BYTES = 64 * 1024;
 /** CONTRACT §6: one HTTP request carries at most this many calls (the pages' client batches far fewer). */
-export const TRPC_MAX_BATCH = 10;
+const TRPC_MAX_BATCH = 10;
 
 /**
  * A refusal shaped like the router's own errors (see the error formatter in `trpc.ts`), one per call of a

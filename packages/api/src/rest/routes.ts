@@ -15,7 +15,7 @@ function zodSchema(parser: unknown): z.ZodType | undefined {
 }
 
 /** Every procedure that declares `.meta({ openapi })`, keyed by its REST path: the adapter has no list of its own. */
-export function restRoutesOf(router: AnyRouter): ReadonlyMap<string, RestRoute> {
+function restRoutesOf(router: AnyRouter): ReadonlyMap<string, RestRoute> {
   const routes = new Map<string, RestRoute>();
   for (const [procedure, value] of Object.entries(router._def.procedures)) {
     const def = (value as { _def: { meta?: ProcedureMeta; inputs: unknown[]; output?: unknown } })._def;

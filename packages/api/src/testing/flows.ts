@@ -3,7 +3,7 @@
  * tRPC failures read the way a client reads them, and a small client for the REST adapter over real HTTP.
  */
 import { AuthError, mintResetLink } from "@rekey/auth";
-import { and, auditEvents, emailOutbox, eq, users } from "@rekey/db";
+import { auditEvents, emailOutbox, eq, users } from "@rekey/db";
 import { TRPCError } from "@trpc/server";
 import { describeError } from "../errors";
 import type { Runtime } from "@rekey/runtime";
@@ -92,11 +92,6 @@ export async function setUserStatus(runtime: Runtime, userId: string, status: "a
 export async function auditRows(runtime: Runtime, event: string, reason?: string) {
   const rows = await runtime.deps.db.select().from(auditEvents).where(eq(auditEvents.event, event));
   return reason === undefined ? rows : rows.filter((row) => row.reason === reason);
-}
-
-export async function userRow(runtime: Runtime, userId: string) {
-  const [row] = await runtime.deps.db.select().from(users).where(and(eq(users.id, userId)));
-  return row;
 }
 
 export interface Failure {

@@ -11,9 +11,9 @@ import { RELAXED_LIMITS } from "./flows";
 import { createTestRuntime, serveFront, type TestRuntime } from "./index";
 
 /** How the scripted provider answers the next send: refused for good (422), or a rate limit (429). */
-export type Refusal = "refuse" | { retryAfterSeconds: number };
+type Refusal = "refuse" | { retryAfterSeconds: number };
 
-export interface Answer {
+interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   // Each endpoint answers its own shape; tests assert on it with matchers.

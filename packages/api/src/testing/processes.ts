@@ -20,13 +20,13 @@ export const CHILD = join(import.meta.dirname, "serve-child.ts");
  * @rekey/email) would get the classic JSX transform and fail with "React is not defined". This one covers
  * every workspace package's sources, with the automatic JSX runtime.
  */
-export const CHILD_TSCONFIG = join(import.meta.dirname, "serve-child.tsconfig.json");
+const CHILD_TSCONFIG = join(import.meta.dirname, "serve-child.tsconfig.json");
 /** The worker's lease (10 s, renewed every 3 s) plus room for a loaded machine. */
 export const TAKEN_OVER_WITHIN_MS = 15_000;
 /** How long the instance that dies has been stuck on its provider when it is killed (two instances). */
 export const HOLD_BEFORE_KILL_MS = 5_000;
 /** A request is sent this often while the stream runs. */
-export const STREAM_EVERY_MS = 50;
+const STREAM_EVERY_MS = 50;
 
 /** Run by {@link runCleanups} (the suite's afterEach), last registered first, whether the test passed or not. */
 export const cleanups: Array<() => unknown> = [];
@@ -54,7 +54,7 @@ export interface Instance {
   readyAt: number;
 }
 
-export function killHard(child: ChildProcess): Promise<void> {
+function killHard(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   child.kill("SIGKILL");
@@ -104,7 +104,7 @@ export interface Gate {
   close(): Promise<void>;
 }
 
-export function one(headers: IncomingHttpHeaders, name: string): string | undefined {
+function one(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -251,7 +251,7 @@ export function startStream(known: string[], route: (n: number) => Instance | un
 
 export const slowest = (sent: Sent[]) => Math.max(...sent.filter((s) => s.status === 200).map((s) => (s.doneAt ?? s.at) - s.at));
 
-export const recipient = (to: string | string[]) => (Array.isArray(to) ? to.join(",") : to);
+const recipient = (to: string | string[]) => (Array.isArray(to) ? to.join(",") : to);
 
 /**
  * What a person would notice, checked for every request of the stream: an answered request gets exactly one

@@ -5,8 +5,7 @@ import { sendPasswordChangedEmail } from "./send-password-changed-email";
 import { sendPasswordResetEmail } from "./send-password-reset-email";
 import { sweepOutbox } from "./sweep-outbox";
 
-export { EMAIL_RETRIES, handleEmailFailure, INNGEST_RETRY_POLICY, inngestStep } from "./inngest-step";
-export { purgeExpired, sendPasswordChangedEmail, sendPasswordResetEmail, sweepOutbox };
+export { handleEmailFailure } from "./inngest-step";
 
 /** Every function served at /api/inngest. */
 export function createFunctions(inngest: Inngest, getDeps: () => Promise<JobDeps>) {

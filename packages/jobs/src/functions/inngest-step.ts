@@ -9,17 +9,17 @@ import { PermanentDeliveryError, RetryableDeliveryError, type StepRunner } from 
  * Retries per step: Inngest's maximum. The delays are ours (retry.ts, handed over as RetryAfterError), and
  * the row's deadline ends the retries long before: a 10-minute link fits about 15 attempts.
  */
-export const EMAIL_RETRIES = 20;
+const EMAIL_RETRIES = 20;
 
 /** The retry policy of the email functions: the row is dead at Inngest's last attempt, not after it. */
-export const INNGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: EMAIL_RETRIES + 1, random: Math.random };
+const INNGEST_RETRY_POLICY: RetryPolicy = { maxAttempts: EMAIL_RETRIES + 1, random: Math.random };
 
 /**
  * Lets Inngest's step tooling run the shared job body, translating our errors into Inngest's retry signals:
  * a scheduled retry becomes a RetryAfterError with our delay (whole seconds, rounded up, as Inngest keeps
  * it; the schedule leaves at least a second of margin before the deadline), a dead row a NonRetriableError.
  */
-export function inngestStep(step: { run: (id: string, fn: () => Promise<unknown>) => Promise<unknown> }): StepRunner {
+function inngestStep(step: { run: (id: string, fn: () => Promise<unknown>) => Promise<unknown> }): StepRunner {
   return {
     run: async <T>(id: string, fn: () => Promise<T>) =>
       (await step.run(id, async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
  */
 
 /** One scripted answer to the next `POST /emails` that is not an idempotent replay. */
-export type Behaviour =
+type Behaviour =
   | { status: 200 }
   | { status: 500; message?: string }
   /** A gateway in front of Resend: an HTML body, no JSON. */
@@ -19,7 +19,7 @@ export type Behaviour =
   | { status: 409 }
   | "hang";
 
-export interface CapturedRequest {
+interface CapturedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -33,7 +33,7 @@ export interface CapturedRequest {
 }
 
 /** An email Resend would have delivered: the first accepted request of its idempotency key. */
-export interface AcceptedEmail {
+interface AcceptedEmail {
   id: string;
   idempotencyKey: string | undefined;
   from: string;

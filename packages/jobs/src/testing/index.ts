@@ -7,7 +7,7 @@ import type { WorkerOptions } from "../worker";
 import { startCaptureServer, type CaptureServer } from "./capture-server";
 
 export { deferred, fakeClock, openTestDatabase, type TestDatabase } from "@rekey/testing";
-export { startCaptureServer, type AcceptedEmail, type Behaviour, type CaptureServer, type CapturedRequest } from "./capture-server";
+export { startCaptureServer, type CaptureServer } from "./capture-server";
 
 /**
  * Test scaffolding for packages/jobs: the runtime pieces the API package would build (database, config,
@@ -16,7 +16,7 @@ export { startCaptureServer, type AcceptedEmail, type Behaviour, type CaptureSer
 
 export const TEST_SECRET = "jobs-test-secret-Q7x2-0123456789abcdef0123456789";
 export const RESEND_KEY = "re_test_JobsSuite_9f8e7d6c5b4a3210";
-export const EMAIL_FROM = "Rekey <no-reply@rekey.test>";
+const EMAIL_FROM = "Rekey <no-reply@rekey.test>";
 export const APP_URL = "http://rekey.test";
 export const META: RequestMeta = { ip: "198.51.100.23", userAgent: "vitest/4 (jobs suite)", locale: "en" };
 

@@ -33,7 +33,7 @@ export function signingKeyBody(signingKey: string): string {
 }
 
 /** The HMAC the SDK expects for `body` at `timestamp` (unix seconds). */
-export function signatureFor(body: string, signingKey: string, timestamp: number): string {
+function signatureFor(body: string, signingKey: string, timestamp: number): string {
   return createHmac("sha256", signingKeyBody(signingKey)).update(body + String(timestamp)).digest("hex");
 }
 
@@ -65,7 +65,7 @@ export function hashedStepId(id: string): string {
   return createHash("sha1").update(id).digest("hex");
 }
 
-export const SERVE_PATH = "/api/inngest";
+const SERVE_PATH = "/api/inngest";
 
 /**
  * The served endpoint as apps/web/src/app/api/inngest/route.ts builds it: `serve` from `inngest/next`
@@ -85,7 +85,7 @@ export interface StoredEvent {
 }
 
 /** Memoised step results, keyed by the step's hashed id, as Inngest sends them back. */
-export type StepState = Record<string, { type: "data"; data: unknown } | { type: "error"; error: unknown }>;
+type StepState = Record<string, { type: "data"; data: unknown } | { type: "error"; error: unknown }>;
 
 export interface ExecutionCall {
   /** `<app id>-<function id>`, the id the app registered. */
