@@ -99,8 +99,42 @@ describe.each(targets)("mintResetLink (the email job) on $name", (target) => {
     await expect(verifyResetToken(deps, { token: tokenOf(sent.link) }, meta())).resolves.toMatchObject({ username: "hal" });
   });
 
-  // CONTRACT §1: "a new request keeps the account's earlier unused links valid until they expire (at most the
-  // newest 3 stay live; a 4th retires the oldest)". mintResetLink revokes every older link instead
-  // (newest-wins), so a person who asks twice finds the first email's link dead.
-  it.todo("a second request keeps the first email's link working; a fourth retires the oldest (CONTRACT §1)");
+  it("a second request keeps the first email's link working; a fourth retires the oldest (CONTRACT §1)", async () => {
+    const deps = suite.deps();
+    const ida = await signUpPerson(deps, "ida");
+    const links: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const id = await queueRequest(deps, ida.email);
+      const minted = await mintResetLink(deps, id);
+      if (minted.status !== "send") throw new Error(`request ${i + 1}: ${minted.reason}`);
+      links.push(tokenOf(minted.link));
+      // Slow mail: the first email arrives after the second request; its link still works.
+      if (i === 1) await expect(verifyResetToken(deps, { token: links[0]! }, meta())).resolves.toMatchObject({ username: "ida" });
+      deps.clock.advance(5);
+    }
+    await expect(verifyResetToken(deps, { token: links[0]! }, meta())).rejects.toMatchObject({ code: "TOKEN_INVALID" });
+    for (const token of links.slice(1)) await expect(verifyResetToken(deps, { token }, meta())).resolves.toMatchObject({ username: "ida" });
+
+    // Completing a reset with any of them kills the others.
+    await resetPassword(deps, { token: links[2]!, new_password: NEW_PASSWORD }, meta());
+    for (const token of links) await expect(verifyResetToken(deps, { token }, meta())).rejects.toMatchObject({ code: "TOKEN_INVALID" });
+  });
+
+  it("jobs that run out of order still leave the newest three requests live, and a retried older one is not revived", async () => {
+    const deps = suite.deps();
+    const jan = await signUpPerson(deps, "jan");
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      ids.push(await queueRequest(deps, jan.email));
+      deps.clock.advance(5);
+    }
+    const tokens = new Map<string, string>();
+    for (const id of [ids[3]!, ids[0]!, ids[2]!, ids[1]!]) {
+      const minted = await mintResetLink(deps, id);
+      if (minted.status === "send") tokens.set(id, tokenOf(minted.link));
+    }
+    await expect(verifyResetToken(deps, { token: tokens.get(ids[0]!)! }, meta())).rejects.toMatchObject({ code: "TOKEN_INVALID" });
+    for (const id of ids.slice(1)) await expect(verifyResetToken(deps, { token: tokens.get(id)! }, meta())).resolves.toMatchObject({ username: "jan" });
+    await expect(mintResetLink(deps, ids[0]!)).resolves.toEqual({ status: "skip", reason: "superseded" });
+  });
 });

@@ -1,17 +1,22 @@
 import { emailOutbox, eq, passwordResetTokens, queryRows, sql, users, type OutboxRow, type User } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps } from "./deps";
-import { deriveResetToken, sha256Hex } from "./tokens";
+import { deriveResetCode, deriveResetToken, resetCodeHash, sha256Hex } from "./tokens";
 import { findUserByEmail } from "./users";
 
+/** At most this many unused links of one account stay live (CONTRACT §1): a 4th retires the oldest. */
+const MAX_LIVE_RESET_LINKS = 3;
+
 export type MintResult =
-  | { status: "send"; link: string; user: Pick<User, "id" | "email" | "username">; expiresAt: Date }
+  | { status: "send"; link: string; code: string; user: Pick<User, "id" | "email" | "username">; expiresAt: Date }
   | { status: "skip"; reason: "unknown_email" | "account_disabled" | "expired" | "superseded" | "used" };
 
 /**
  * Called by the email job for a `password_reset` outbox row: resolves the account, stores the token's
  * hash, and returns the link to email (given the outbox row as the job has it, or its id). Idempotent: a
- * retried job gets the same link back, never a second token. The newest request of a user wins; older unused tokens are revoked.
+ * retried job gets the same link and code back, never a second token. Earlier unused links stay valid until
+ * they expire, the newest {@link MAX_LIVE_RESET_LINKS} at most: slow mail must not turn a first link into
+ * "invalid link" because the person asked again.
  */
 export async function mintResetLink(deps: AuthDeps, outbox: OutboxRow | string): Promise<MintResult> {
   const { db, config } = deps;
@@ -34,8 +39,9 @@ export async function mintResetLink(deps: AuthDeps, outbox: OutboxRow | string):
   if (expiresAt.getTime() <= now.getTime()) return skip("expired", found.id);
 
   const token = deriveResetToken(deps.secret, outboxId);
+  const code = deriveResetCode(deps.secret, outboxId);
   const outcome = await db.transaction(async (tx) => {
-    // Serialise minting and resets per user, so "newest request wins" holds under concurrency.
+    // Serialise minting and resets per user, so "the newest 3 stay live" holds under concurrency.
     const [user] = await tx.select().from(users).where(eq(users.id, found.id)).for("update");
     if (!user || user.status !== "active") return "account_disabled" as const;
     // A password change after this request makes the request moot.
@@ -46,6 +52,7 @@ export async function mintResetLink(deps: AuthDeps, outbox: OutboxRow | string):
       .values({
         userId: user.id,
         tokenHash: sha256Hex(token),
+        codeHash: resetCodeHash(deps.secret, user.id, code),
         outboxId,
         requestedAt,
         expiresAt,
@@ -55,29 +62,24 @@ export async function mintResetLink(deps: AuthDeps, outbox: OutboxRow | string):
       })
       .onConflictDoNothing({ target: passwordResetTokens.outboxId });
 
-    // One statement where there were three (round trips are most of a job's cost under load). Every part
-    // sees the same snapshot, which holds the token inserted above: is a newer request of this user there?
-    // Then mine is revoked; otherwise the older live ones are. Requests are ordered by time, and requests
-    // of the same instant by outbox id, so that of any two exactly one is the newer and at most one link
-    // of a user is ever live.
+    // One statement (round trips are most of a job's cost under load), seeing the token inserted above:
+    // rank this user's live, unexpired links newest first (requests of the same instant by outbox id, so
+    // the order is total), retire those past the newest MAX_LIVE_RESET_LINKS, and report on mine.
     const t = passwordResetTokens;
     // Raw statements get timestamps as text: the drivers' own Date handling differs (drizzle maps columns).
-    const at = (date: Date) => sql`${date.toISOString()}::timestamptz`;
-    const [mine, stamp] = [at(requestedAt), at(now)];
-    const live = sql`${t.userId} = ${user.id} and ${t.usedAt} is null and ${t.revokedAt} is null`;
+    const stamp = sql`${now.toISOString()}::timestamptz`;
     const [state] = await queryRows<{ superseded: boolean; used: boolean | null; revoked: boolean | null }>(
       tx,
-      sql`with newer as (
-        select 1 from ${t} where ${t.userId} = ${user.id}
-          and (${t.requestedAt} > ${mine} or (${t.requestedAt} = ${mine} and ${t.outboxId} > ${outboxId}))
-        limit 1
-      ), revoke_mine as (
-        update ${t} set revoked_at = ${stamp} where ${live} and ${t.outboxId} = ${outboxId} and exists (select 1 from newer)
-      ), revoke_older as (
-        update ${t} set revoked_at = ${stamp} where ${live} and not exists (select 1 from newer)
-          and (${t.requestedAt} < ${mine} or (${t.requestedAt} = ${mine} and ${t.outboxId} < ${outboxId}))
+      sql`with ranked as (
+        select ${t.outboxId} as outbox_id,
+          row_number() over (order by ${t.requestedAt} desc, ${t.outboxId} desc) as rank
+        from ${t}
+        where ${t.userId} = ${user.id} and ${t.usedAt} is null and ${t.revokedAt} is null and ${t.expiresAt} > ${stamp}
+      ), retire as (
+        update ${t} set revoked_at = ${stamp}
+        where ${t.outboxId} in (select outbox_id from ranked where rank > ${MAX_LIVE_RESET_LINKS})
       )
-      select exists (select 1 from newer) as superseded,
+      select coalesce((select rank > ${MAX_LIVE_RESET_LINKS} from ranked where outbox_id = ${outboxId}), false) as superseded,
         (select ${t.usedAt} is not null from ${t} where ${t.outboxId} = ${outboxId}) as used,
         (select ${t.revokedAt} is not null from ${t} where ${t.outboxId} = ${outboxId}) as revoked`,
     );
@@ -92,6 +94,7 @@ export async function mintResetLink(deps: AuthDeps, outbox: OutboxRow | string):
   return {
     status: "send",
     link: `${config.appUrl}/reset-password?token=${token}`,
+    code,
     user: { id: outcome.id, email: outcome.email, username: outcome.username },
     expiresAt,
   };

@@ -5,22 +5,24 @@ import { AuthError } from "./errors";
 import { enqueueEmail, notifyOutbox } from "./outbox";
 import { assertPasswordAcceptable, hashPassword } from "./password";
 import { enforceLimit, ipSubject } from "./rate-limit";
-import { resolveResetToken } from "./reset-token";
+import { resolveResetToken, type ResetCredential } from "./reset-token";
 
 /**
- * Sets a new password with a reset token. In one transaction: consumes the token (exactly one of any
- * number of concurrent calls wins), stores the new hash, revokes every other token of the user, ends
- * every session (web and API) and queues the "password changed" email.
+ * Sets a new password with a reset link's token or an address and its code. In one transaction: consumes
+ * the token (exactly one of any number of concurrent calls wins), stores the new hash, revokes every other
+ * link and code of the user, lifts an account lock, ends every session (web and API) and queues the
+ * "password changed" email.
  */
 export async function resetPassword(
   deps: AuthDeps,
-  input: { token: string; new_password: string },
+  input: ResetCredential & { new_password: string },
   meta: RequestMeta,
 ): Promise<void> {
   const { db, config } = deps;
   await enforceLimit(deps, meta, "token_ip", ipSubject(meta.ip));
   const event = "password_reset.reset_failed";
-  const { token, user } = await resolveResetToken(deps, input.token, meta, event);
+  const credential: ResetCredential = "token" in input ? { token: input.token } : { email: input.email, code: input.code };
+  const { token, user } = await resolveResetToken(deps, credential, meta, event);
   try {
     await assertPasswordAcceptable(input.new_password, { minLength: config.passwordMinLength, currentHash: user.passwordHash });
   } catch (error) {
@@ -49,7 +51,8 @@ export async function resetPassword(
 
     const [locked] = await tx.select().from(users).where(eq(users.id, user.id)).for("update");
     if (!locked || locked.status !== "active") throw new AuthError("USER_NOT_FOUND");
-    await tx.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));
+    // A completed reset also lifts a "this wasn't me" lock: the owner has proven the mailbox again.
+    await tx.update(users).set({ passwordHash, passwordChangedAt: now, lockedAt: null, updatedAt: now }).where(eq(users.id, user.id));
     await tx
       .update(passwordResetTokens)
       .set({ revokedAt: now })

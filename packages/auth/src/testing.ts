@@ -95,14 +95,14 @@ export function tokenOf(link: string): string {
 }
 
 /** Asks for a reset link for `email` and runs the email job on the request: the link the email carries. */
-export async function askForLink(deps: Deps, email: string, ip?: string): Promise<{ link: string; token: string; expiresAt: Date }> {
+export async function askForLink(deps: Deps, email: string, ip?: string): Promise<{ link: string; token: string; code: string; expiresAt: Date }> {
   const before = new Set((await resetEmails(deps.db)).map((row) => row.id));
   const answer = await requestPasswordReset(deps, { email }, meta(ip));
   const queued = (await resetEmails(deps.db)).filter((row) => !before.has(row.id));
   if (queued.length !== 1) throw new Error(`expected one reset email queued, got ${queued.length}`);
   const minted = await mintResetLink(deps, queued[0]!.id);
   if (minted.status !== "send") throw new Error(`no link sent: ${minted.reason}`);
-  return { link: minted.link, token: tokenOf(minted.link), expiresAt: answer.expiresAt };
+  return { link: minted.link, token: tokenOf(minted.link), code: minted.code, expiresAt: answer.expiresAt };
 }
 
 /** Solves a fresh captcha challenge the way the widget does (use deps with a small `captchaWork`). */

@@ -23,3 +23,26 @@ export function sha256Hex(value: string): string {
 export function deriveResetToken(secret: string, outboxId: string): string {
   return createHmac("sha256", secret).update(`password-reset:${outboxId}`).digest("base64url");
 }
+
+/**
+ * The 8-digit code sent with a reset link (CONTRACT §4a), derived like the token so a retried job re-sends
+ * the same one. Reduction of 64 bits modulo 10^8: the bias is below 10^-11.
+ */
+export function deriveResetCode(secret: string, outboxId: string): string {
+  const bytes = createHmac("sha256", secret).update(`password-reset-code:${outboxId}`).digest();
+  return (bytes.readBigUInt64BE(0) % 100_000_000n).toString().padStart(8, "0");
+}
+
+/**
+ * What is stored of a code: keyed with AUTH_SECRET (10^8 codes are too few for a plain hash; a leaked
+ * table must not give them away) and bound to the account, so a code only ever matches its own address.
+ */
+export function resetCodeHash(secret: string, userId: string, code: string): string {
+  return createHmac("sha256", secret).update(`password-reset-code-hash:${userId}:${code}`).digest("hex");
+}
+
+/** A code as people type it: digits, maybe with spaces or a dash between the halves. Null if it cannot be one. */
+export function normalizeResetCode(value: string): string | null {
+  const digits = value.replace(/[\s-]/g, "");
+  return /^\d{8}$/.test(digits) ? digits : null;
+}

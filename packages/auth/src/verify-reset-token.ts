@@ -1,7 +1,7 @@
 import type { AuthDeps, RequestMeta } from "./deps";
 import { maskEmail } from "./mask";
 import { enforceLimit, ipSubject } from "./rate-limit";
-import { resolveResetToken } from "./reset-token";
+import { resolveResetToken, type ResetCredential } from "./reset-token";
 
 export interface VerifyResetTokenResult {
   maskedEmail: string;
@@ -9,13 +9,13 @@ export interface VerifyResetTokenResult {
   expiresAt: Date;
 }
 
-/** Checks a reset token without consuming it and says whose it is (email masked). */
+/** Checks a reset link's token, or an address and its code, without consuming it; says whose it is (email masked). */
 export async function verifyResetToken(
   deps: AuthDeps,
-  input: { token: string },
+  input: ResetCredential,
   meta: RequestMeta,
 ): Promise<VerifyResetTokenResult> {
   await enforceLimit(deps, meta, "token_ip", ipSubject(meta.ip));
-  const { token, user } = await resolveResetToken(deps, input.token, meta, "password_reset.verify_failed");
+  const { token, user } = await resolveResetToken(deps, input, meta, "password_reset.verify_failed");
   return { maskedEmail: maskEmail(user.email), username: user.username, expiresAt: token.expiresAt };
 }

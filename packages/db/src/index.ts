@@ -20,6 +20,6 @@ export {
 } from "./schema";
 export { DataDirInUseError } from "./dir-lock";
 export { MAX_ERROR_TEXT, safeErrorText, scrubSecrets, summarizeError, type ErrorSummary } from "./errors";
-export { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
+export { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from "drizzle-orm";
 export type { SQL } from "drizzle-orm";
 export type { PgColumn, PgTable } from "drizzle-orm/pg-core";

@@ -4,7 +4,7 @@ import { renderEmail, type EmailMessage } from "./render";
 
 const reset = (props: Partial<Extract<EmailMessage, { kind: "password_reset" }>["props"]>): EmailMessage => ({
   kind: "password_reset",
-  props: { appName: "Acme ID", username: "alice", link: "https://id.example.com/reset-password?token=abc", expiresInMinutes: 10, ...props },
+  props: { appName: "Acme ID", username: "alice", link: "https://id.example.com/reset-password?token=abc", code: "0123 4567", expiresInMinutes: 10, ...props },
 });
 const changed = (props: Partial<Extract<EmailMessage, { kind: "password_changed" }>["props"]>): EmailMessage => ({
   kind: "password_changed",

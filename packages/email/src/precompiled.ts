@@ -7,7 +7,7 @@ import { buildEmail, renderEmail, renderTree, validateEmail, type EmailMessage, 
  * The lifetime is not a slot: it sits in the preview text, which react-email pads to a fixed length.
  */
 const SLOTS: { [K in EmailMessage["kind"]]: ReadonlyArray<keyof Extract<EmailMessage, { kind: K }>["props"]> } = {
-  password_reset: ["username", "link"],
+  password_reset: ["username", "link", "code"],
   password_changed: ["username", "changedAt", "ip", "userAgent", "resetUrl"],
 };
 

@@ -52,6 +52,7 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
         appName: config.appName,
         username: minted.user.username,
         link: minted.link,
+        code: `${minted.code.slice(0, 4)} ${minted.code.slice(4)}`,
         // From the stored deadline: a retry renders the same words even if the TTL setting changed since.
         expiresInMinutes: Math.round((minted.expiresAt.getTime() - row.createdAt.getTime()) / 60_000),
         locale,

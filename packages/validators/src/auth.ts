@@ -17,8 +17,28 @@ const token = z.string().max(1024);
 const captcha = z.string().max(8192).optional();
 
 export const requestPasswordResetInput = z.object({ email, captcha });
-export const verifyResetTokenInput = z.object({ token });
-export const resetPasswordInput = z.object({ token, new_password: password });
+/** The 8-digit code from the reset email, with or without the space (`1234 5678`); its shape is checked by the service. */
+const code = z.string().max(32);
+
+/**
+ * A reset is proven by the link's token, or by the address and the code from the same email (CONTRACT §4a).
+ * One object rather than a union, so a missing or mistyped field is reported at its own path.
+ */
+const credential = { token: token.optional(), email: email.optional(), code: code.optional() };
+type Credential = { token: string } | { email: string; code: string };
+function toCredential(value: { token?: string; email?: string; code?: string }, ctx: z.RefinementCtx): Credential {
+  if (value.token !== undefined) return { token: value.token };
+  if (value.email !== undefined && value.code !== undefined) return { email: value.email, code: value.code };
+  if (value.email !== undefined) ctx.addIssue({ code: "custom", path: ["code"], message: "code is required with email" });
+  else if (value.code !== undefined) ctx.addIssue({ code: "custom", path: ["email"], message: "email is required with code" });
+  else ctx.addIssue({ code: "custom", path: ["token"], message: "token, or email and code, is required" });
+  return z.NEVER;
+}
+
+export const verifyResetTokenInput = z.object(credential).transform(toCredential);
+export const resetPasswordInput = z
+  .object({ ...credential, new_password: password })
+  .transform((value, ctx): Credential & { new_password: string } => ({ ...toCredential(value, ctx), new_password: value.new_password }));
 
 export const username = z
   .string()

@@ -5,7 +5,7 @@ import { renderEmail } from "../render";
 import { PasswordResetEmail, type PasswordResetEmailProps } from "./password-reset";
 
 const link = "https://rekey.example.com/reset-password?token=Zm9vYmFy_-token&lang=x";
-const base: PasswordResetEmailProps = { appName: "Acme ID", username: "alice", link, expiresInMinutes: 15 };
+const base: PasswordResetEmailProps = { appName: "Acme ID", username: "alice", link, code: "0427 1958", expiresInMinutes: 15 };
 /** React escapes `&` in attributes and text. */
 const htmlLink = link.replace(/&/g, "&amp;");
 
@@ -27,6 +27,17 @@ describe("PasswordResetEmail", () => {
       expect(body).toContain("Acme ID");
     }
     expect(email.html).toContain(`lang="${locale}"`);
+  });
+
+  it.each([
+    ["zh-CN", "我有验证码"],
+    ["en", "I have a code"],
+  ] as const)("carries the 8-digit code in %s, in HTML and text, with where to enter it", async (locale, hint) => {
+    const email = await renderEmail({ kind: "password_reset", props: { ...base, locale } });
+    for (const body of [email.html, email.text]) {
+      expect(body).toContain("0427 1958");
+      expect(body).toContain(hint);
+    }
   });
 
   it("defaults to zh-CN when no locale is given", async () => {

@@ -8,6 +8,8 @@ export interface PasswordResetEmailProps {
   username: string;
   /** Absolute https(s) link to the reset page, carrying the token. */
   link: string;
+  /** The 8-digit code of the same request, as shown (`1234 5678`): for reading on one device and resetting on another. */
+  code: string;
   expiresInMinutes: number;
   locale?: Locale;
 }
@@ -20,6 +22,7 @@ interface Strings {
   intro: (appName: string) => string;
   button: string;
   fallback: string;
+  codeIntro: string;
   expiry: (minutes: number) => string;
   ignore: string;
   footer: (appName: string) => string;
@@ -35,7 +38,8 @@ export const passwordResetStrings: Record<Locale, Strings> = {
     intro: (appName) => `我们收到了重置您 ${appName} 账号密码的请求。点击下方按钮设置新密码：`,
     button: "重置密码",
     fallback: "如果按钮无法点击，请将以下链接复制到浏览器地址栏打开：",
-    expiry: (minutes) => `该链接将在 ${minutes} 分钟后失效，且只能使用一次。`,
+    codeIntro: "在另一台设备上？在找回密码页面选择“我有验证码”，输入您的邮箱和以下验证码：",
+    expiry: (minutes) => `链接和验证码将在 ${minutes} 分钟后失效，且只能使用一次。`,
     ignore: "如果这不是您本人的操作，请忽略此邮件，您的密码不会被更改。",
     footer: (appName) => `此邮件由 ${appName} 自动发送，请勿直接回复。`,
   },
@@ -48,7 +52,8 @@ export const passwordResetStrings: Record<Locale, Strings> = {
       `We received a request to reset the password of your ${appName} account. Click the button below to choose a new one:`,
     button: "Reset password",
     fallback: "If the button does not work, copy this link into your browser's address bar:",
-    expiry: (minutes) => `This link expires in ${minutes} minutes and can be used only once.`,
+    codeIntro: "On another device? Choose “I have a code” on the forgot-password page and enter your email address and this code:",
+    expiry: (minutes) => `The link and the code expire in ${minutes} minutes and can be used only once.`,
     ignore: "If you did not ask for this, ignore this email; your password stays unchanged.",
     footer: (appName) => `This email was sent automatically by ${appName}. Please do not reply.`,
   },
@@ -59,8 +64,8 @@ export function passwordResetSubject(props: Pick<PasswordResetEmailProps, "appNa
   return pick(passwordResetStrings, props.locale).subject(props.appName);
 }
 
-/** The password reset email: greeting, a button and the same link as plain text, expiry, and a reassurance. */
-export function PasswordResetEmail({ appName, username, link, expiresInMinutes, locale }: PasswordResetEmailProps) {
+/** The password reset email: greeting, a button and the same link as plain text, the code, expiry, and a reassurance. */
+export function PasswordResetEmail({ appName, username, link, code, expiresInMinutes, locale }: PasswordResetEmailProps) {
   const t = pick(passwordResetStrings, locale);
   return (
     <EmailLayout
@@ -83,6 +88,10 @@ export function PasswordResetEmail({ appName, username, link, expiresInMinutes, 
           {link}
         </Link>
       </Text>
+      <Text style={styles.text}>{t.codeIntro}</Text>
+      <Text style={{ ...styles.text, fontFamily: "ui-monospace, Menlo, Consolas, monospace", fontSize: "28px", fontWeight: 700, letterSpacing: "4px", textAlign: "center" }}>
+        {code}
+      </Text>
       <Text style={styles.text}>{t.expiry(expiresInMinutes)}</Text>
       <Text style={styles.text}>{t.ignore}</Text>
     </EmailLayout>
@@ -93,6 +102,7 @@ PasswordResetEmail.PreviewProps = {
   appName: "Rekey",
   username: "alice",
   link: "http://localhost:3000/reset-password?token=preview-token-not-valid",
+  code: "1234 5678",
   expiresInMinutes: 10,
   locale: "zh-CN",
 } satisfies PasswordResetEmailProps;
