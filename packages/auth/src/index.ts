@@ -9,6 +9,7 @@ export { mintResetLink } from "./mint-reset-link";
 export { hashPassword } from "./password";
 export { requestPasswordReset } from "./request-password-reset";
 export { resetPassword } from "./reset-password";
+export { mintSecureAccountLink, reportPasswordChange } from "./secure-account";
 export { createSession, getSession } from "./sessions";
 export { signIn } from "./sign-in";
 export { signOut } from "./sign-out";

@@ -70,6 +70,14 @@ export async function signIn(
     throw new AuthError("INVALID_CREDENTIALS");
   }
 
+  // The owner said a password change was not theirs: the password (maybe the intruder's) no longer signs
+  // in until a reset proves the mailbox again. Only with the right password, so this reveals nothing.
+  if (user.lockedAt) {
+    await giveBackLimits(deps, hits);
+    await audit(db, now, meta, { event: "sign_in.refused", reason: "account_locked", userId: user.id, subject: account });
+    throw new AuthError("ACCOUNT_LOCKED");
+  }
+
   // Only this attempt is given back: a success must not wipe the count of a guesser elsewhere.
   await giveBackLimits(deps, hits, ["signin_account_ip"]);
   const session = await createSession(deps, db, user.id, kind, meta);

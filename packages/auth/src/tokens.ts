@@ -46,3 +46,8 @@ export function normalizeResetCode(value: string): string | null {
   const digits = value.replace(/[\s-]/g, "");
   return /^\d{8}$/.test(digits) ? digits : null;
 }
+
+/** The raw token of the "this wasn't me" link in one password-changed email, derived like a reset token. */
+export function deriveSecureAccountToken(secret: string, outboxId: string): string {
+  return createHmac("sha256", secret).update(`secure-account:${outboxId}`).digest("base64url");
+}

@@ -105,6 +105,7 @@ const envSchema = z
     PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(600),
     PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(128).default(6),
     PASSWORD_RESET_REVEAL_UNKNOWN_EMAIL: flag.default(false),
+    PASSWORD_RESET_NOTIFY_UNKNOWN: flag.default(false),
     SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(31_536_000).default(30 * 86_400),
     CAPTCHA: z.enum(["off", "adaptive", "always"]).default("adaptive"),
     RATE_LIMITS: z.string().default("on").transform(parseRateLimits),
@@ -177,6 +178,8 @@ export interface Config {
   resetTtlSeconds: number;
   passwordMinLength: number;
   revealUnknownEmail: boolean;
+  /** PASSWORD_RESET_NOTIFY_UNKNOWN: a request for an address with no account sends it a short notice (no link, no code). */
+  notifyUnknownEmail: boolean;
   sessionTtlSeconds: number;
   captcha: Env["CAPTCHA"];
   rateLimits: RateLimitsConfig;
@@ -247,6 +250,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     resetTtlSeconds: env.PASSWORD_RESET_TTL_SECONDS,
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
     revealUnknownEmail: env.PASSWORD_RESET_REVEAL_UNKNOWN_EMAIL,
+    notifyUnknownEmail: env.PASSWORD_RESET_NOTIFY_UNKNOWN,
     sessionTtlSeconds: env.SESSION_TTL_SECONDS,
     captcha: env.CAPTCHA,
     rateLimits: env.RATE_LIMITS,

@@ -15,6 +15,7 @@ const changed = (props: Partial<Extract<EmailMessage, { kind: "password_changed"
     ip: "203.0.113.7",
     userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0",
     resetUrl: "https://id.example.com/forgot-password",
+    secureUrl: "https://id.example.com/secure-account?token=abc",
     ...props,
   },
 });

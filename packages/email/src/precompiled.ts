@@ -8,7 +8,8 @@ import { buildEmail, renderEmail, renderTree, validateEmail, type EmailMessage, 
  */
 const SLOTS: { [K in EmailMessage["kind"]]: ReadonlyArray<keyof Extract<EmailMessage, { kind: K }>["props"]> } = {
   password_reset: ["username", "link", "code"],
-  password_changed: ["username", "changedAt", "ip", "userAgent", "resetUrl"],
+  password_changed: ["username", "changedAt", "ip", "userAgent", "resetUrl", "secureUrl"],
+  no_account: [],
 };
 
 /** React's escaping of text and attribute values (react-dom's escapeTextForBrowser). */

@@ -6,16 +6,26 @@ import {
   passwordChangedSubject,
   type PasswordChangedEmailProps,
 } from "./templates/password-changed";
+import { NoAccountEmail, noAccountSubject, type NoAccountEmailProps } from "./templates/no-account";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./templates/password-reset";
 
-/** The template props of each kind of email; a kind without a template fails to compile. */
+/**
+ * The template props of each kind of email: every outbox kind (a kind without a template fails to compile),
+ * plus `no_account`, which a password_reset row for an address with no account becomes when
+ * PASSWORD_RESET_NOTIFY_UNKNOWN is on.
+ */
 interface EmailProps {
   password_reset: PasswordResetEmailProps;
   password_changed: PasswordChangedEmailProps;
+  no_account: NoAccountEmailProps;
 }
+type TemplateKind = keyof EmailProps;
+/** Fails to compile when an outbox kind has no template. */
+const everyKindHasATemplate: [Exclude<EmailKind, TemplateKind>] extends [never] ? true : never = true;
+void everyKindHasATemplate;
 
 /** Every email this package can render, tagged by kind. */
-export type EmailMessage = { [K in EmailKind]: { kind: K; props: EmailProps[K] } }[EmailKind];
+export type EmailMessage = { [K in TemplateKind]: { kind: K; props: EmailProps[K] } }[TemplateKind];
 
 /** A rendered email, ready for any transport. */
 export interface RenderedEmail {
@@ -51,6 +61,9 @@ export function validateEmail(message: EmailMessage): void {
       return;
     case "password_changed":
       assertHttpUrl(message.props.resetUrl, "resetUrl");
+      assertHttpUrl(message.props.secureUrl, "secureUrl");
+      return;
+    case "no_account":
       return;
     default: {
       const unknown: never = message;
@@ -63,6 +76,9 @@ export function validateEmail(message: EmailMessage): void {
 export function buildEmail(message: EmailMessage): { subject: string; element: ReactElement } {
   if (message.kind === "password_reset") {
     return { subject: passwordResetSubject(message.props), element: createElement(PasswordResetEmail, message.props) };
+  }
+  if (message.kind === "no_account") {
+    return { subject: noAccountSubject(message.props), element: createElement(NoAccountEmail, message.props) };
   }
   return { subject: passwordChangedSubject(message.props), element: createElement(PasswordChangedEmail, message.props) };
 }

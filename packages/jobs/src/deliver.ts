@@ -1,4 +1,4 @@
-import { formatLocalTime, mintResetLink, type AuthDeps } from "@rekey/auth";
+import { formatLocalTime, mintResetLink, mintSecureAccountLink, type AuthDeps } from "@rekey/auth";
 import { emailOutbox, eq, safeErrorText, users, type OutboxRow } from "@rekey/db";
 import { createEmailRenderer, type RenderedEmail, type Transport } from "@rekey/email";
 import { localeOrDefault } from "@rekey/validators";
@@ -45,6 +45,11 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
   const locale = localeOrDefault(row.locale);
   if (row.kind === "password_reset") {
     const minted = await mintResetLink(deps, row);
+    // Opt-in: the address has no account, and the person waiting is told so (no link, no code). The request
+    // path was the same as for a known address, so the answer and its timing told nothing.
+    if (minted.status === "skip" && minted.reason === "unknown_email" && config.notifyUnknownEmail) {
+      return renderer.render({ kind: "no_account", props: { appName: config.appName, locale } });
+    }
     if (minted.status === "skip") return { skip: minted.reason };
     return renderer.render({
       kind: "password_reset",
@@ -61,6 +66,8 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
   }
   const [user] = row.userId ? await deps.db.select().from(users).where(eq(users.id, row.userId)) : [];
   if (!user) return { skip: "account_deleted" };
+  const secureUrl = await mintSecureAccountLink(deps, row);
+  if (!secureUrl) return { skip: "account_deleted" };
   const at = row.payload.at ? new Date(row.payload.at) : row.createdAt;
   return renderer.render({
     kind: "password_changed",
@@ -71,6 +78,7 @@ async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | 
       ip: row.payload.ip ?? "",
       userAgent: row.payload.userAgent ?? "",
       resetUrl: `${config.appUrl}/forgot-password`,
+      secureUrl,
       locale,
     },
   });

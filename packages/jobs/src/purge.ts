@@ -8,6 +8,7 @@ import {
   mailboxMessages,
   passwordResetTokens,
   rateLimits,
+  secureAccountTokens,
   usedCaptchas,
   type Database,
   type PgColumn,
@@ -50,6 +51,12 @@ export async function purgeExpired(deps: AuthDeps): Promise<Record<string, numbe
   const finished = inArray(emailOutbox.status, ["sent", "skipped", "dead", "expired"]);
   const counts = {
     tokens: await deleteInBatches(db, passwordResetTokens, passwordResetTokens.id, lt(passwordResetTokens.expiresAt, before(RETENTION.tokensDays))),
+    secureAccountTokens: await deleteInBatches(
+      db,
+      secureAccountTokens,
+      secureAccountTokens.id,
+      lt(secureAccountTokens.expiresAt, before(RETENTION.tokensDays)),
+    ),
     outbox: await deleteInBatches(db, emailOutbox, emailOutbox.id, and(finished, lt(emailOutbox.createdAt, before(RETENTION.outboxDays)))),
     mailbox: await deleteInBatches(db, mailboxMessages, mailboxMessages.id, lt(mailboxMessages.createdAt, before(RETENTION.mailboxDays))),
     rateLimits: await deleteInBatches(db, rateLimits, rateLimits.key, lt(rateLimits.windowEndsAt, new Date(now))),

@@ -48,6 +48,23 @@ describe.each(targets)("embedded worker on $name", (target) => {
   afterAll(() => database.close());
   beforeEach(() => database.reset());
 
+  it("with PASSWORD_RESET_NOTIFY_UNKNOWN=1 an address with no account gets a short notice with no link or code", async () => {
+    const { server, h } = await setup({ env: { PASSWORD_RESET_NOTIFY_UNKNOWN: "1" } });
+    const [account] = await h.createAccounts(["kit@example.com"], OLD_PASSWORD);
+    const known = await requestPasswordReset(h.deps, { email: account!.email }, META);
+    const unknown = await requestPasswordReset(h.deps, { email: "nobody@example.com" }, META);
+    // The same answer for both: the notice is decided by the email job, after the answer.
+    expect(Object.keys(unknown)).toEqual(Object.keys(known));
+    expect(await h.jobs.worker!.drain()).toBe(2);
+
+    const notice = server.emails.find((email) => email.to === "nobody@example.com");
+    expect(notice, "one notice to the unknown address").toBeDefined();
+    expect(notice!.text).toContain("no Rekey account uses it");
+    expect(notice!.text).not.toMatch(/https?:\/\/|\d{4} ?\d{4}/);
+    expect(server.emails.filter((email) => email.to === account!.email)).toHaveLength(1);
+    expect((await rowsOf(h)).find((r) => r.recipient === "nobody@example.com")).toMatchObject({ status: "sent" });
+  });
+
   it("a reset request produces exactly one email whose link verifies and resets", async () => {
     const { server, h } = await setup();
     const [account] = await h.createAccounts(["mia@example.com"], OLD_PASSWORD);

@@ -40,6 +40,10 @@ export const resetPasswordInput = z
   .object({ ...credential, new_password: password })
   .transform((value, ctx): Credential & { new_password: string } => ({ ...toCredential(value, ctx), new_password: value.new_password }));
 
+/** The token of the "this wasn't me" link in the password-changed email. */
+export const reportPasswordChangeInput = z.object({ token });
+export const reportPasswordChangeOutput = z.null();
+
 export const username = z
   .string()
   .trim()

@@ -10,6 +10,10 @@ export const SUCCESS_MESSAGES = {
   login: { zh: "登录成功", en: "Signed in" },
   me: { zh: "成功", en: "OK" },
   logout: { zh: "已退出登录", en: "Signed out" },
+  reportPasswordChange: {
+    zh: "账户已保护：所有登录已退出，请通过找回密码设置新密码",
+    en: "Account secured: every session was signed out; reset your password to set a new one",
+  },
 } as const;
 
 export type SuccessKey = keyof typeof SUCCESS_MESSAGES;

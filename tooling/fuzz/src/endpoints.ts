@@ -27,6 +27,7 @@ const TRPC_PROCEDURES = {
   "auth.passwordReset.reset": { type: "mutation", input: "resetPassword" },
   "auth.signUp": { type: "mutation", input: "register" },
   "auth.signIn": { type: "mutation", input: "login" },
+  "auth.reportPasswordChange": { type: "mutation", input: "reportPasswordChange" },
   "auth.signOut": { type: "mutation", input: "none" },
   "auth.me": { type: "query", input: "none" },
 } as const satisfies Record<string, { type: "query" | "mutation"; input: RestUserRoute | "none" }>;

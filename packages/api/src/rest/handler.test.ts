@@ -67,6 +67,26 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
     expectParamError(await rest.post(name, body), path);
   });
 
+  it("words data.issues in the answer's language: Chinese by default, English with Accept-Language: en", async () => {
+    const zh = await rest.post("register", { email: "not-an-email", username: "a b" });
+    expectParamError(zh);
+    expect(zh.body.data.issues).toEqual([
+      { path: "email", message: "邮箱格式不正确" },
+      { path: "username", message: "只能包含字母、数字、_ . -" },
+      { path: "password", message: "缺少此字段" },
+    ]);
+    const en = await rest.post("register", { email: "not-an-email", username: "a b" }, { "accept-language": "en" });
+    expect(en.body.data.issues).toEqual([
+      { path: "email", message: "Not a valid email address" },
+      { path: "username", message: "Letters, digits, '_', '.' and '-' only" },
+      { path: "password", message: "This field is required" },
+    ]);
+    expect((await rest.post("login", '{"account":', {})).body.data.issues).toEqual([{ path: "", message: "请求体不是有效的 JSON" }]);
+    expect((await rest.post("login", '{"account":', { "accept-language": "en" })).body.data.issues).toEqual([
+      { path: "", message: "The body is not valid JSON" },
+    ]);
+  });
+
   it("refuses a body over 16 KiB with 501, whether declared or streamed, and accepts one of exactly 16 KiB", async () => {
     const sized = (bytes: number) => {
       const head = '{"email":"size@example.com","pad":"';
@@ -150,7 +170,7 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
     );
   });
 
-  it("serves a valid OpenAPI 3.1 document of the seven paths", async () => {
+  it("serves a valid OpenAPI 3.1 document of the eight paths", async () => {
     const res = await rest.fetch("/api/v1/openapi.json");
     expect(res.status).toBe(200);
     const doc = JSON.parse(res.text) as {
@@ -170,6 +190,7 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
         "POST /api/v1/user/login",
         "POST /api/v1/user/logout",
         "POST /api/v1/user/register",
+        "POST /api/v1/user/reportPasswordChange",
         "POST /api/v1/user/requestPasswordReset",
         "POST /api/v1/user/resetPassword",
         "POST /api/v1/user/verifyResetToken",

@@ -5,6 +5,7 @@ import { renderEmail } from "../render";
 import { PasswordChangedEmail, type PasswordChangedEmailProps } from "./password-changed";
 
 const resetUrl = "https://rekey.example.com/forgot-password";
+const secureUrl = "https://rekey.example.com/secure-account?token=SecureTok_123";
 const base: PasswordChangedEmailProps = {
   appName: "Acme ID",
   username: "bob",
@@ -12,17 +13,20 @@ const base: PasswordChangedEmailProps = {
   ip: "203.0.113.42",
   userAgent: "Mozilla/5.0 TestBrowser/9",
   resetUrl,
+  secureUrl,
 };
 
 describe("PasswordChangedEmail", () => {
   it.each([
-    ["zh-CN", "您的 Acme ID 密码已修改", "bob，您好", "请立即重置密码", "联系我们的客服"],
-    ["en", "Your Acme ID password was changed", "Hi bob,", "Reset your password at once", "contact our support"],
-  ] as const)("renders %s: subject, when, where, what to do", async (locale, subject, greeting, act, support) => {
+    ["zh-CN", "您的 Acme ID 密码已修改", "bob，您好", "这不是我，保护账号", "在找回密码页面设置新密码"],
+    ["en", "Your Acme ID password was changed", "Hi bob,", "secure my account", "choose a new password on the forgot-password page"],
+  ] as const)("renders %s: subject, when, where, and the 'this wasn't me' link", async (locale, subject, greeting, act, support) => {
     const email = await renderEmail({ kind: "password_changed", props: { ...base, locale } });
     expect(email.subject).toBe(subject);
-    expect(email.html).toContain(`href="${resetUrl}"`);
-    expect(email.text).toContain(resetUrl);
+    for (const url of [secureUrl, resetUrl]) {
+      expect(email.html).toContain(`href="${url}"`);
+      expect(email.text).toContain(url);
+    }
     for (const body of [email.html, email.text]) {
       expect(body).toContain(greeting);
       expect(body).toContain(base.changedAt);

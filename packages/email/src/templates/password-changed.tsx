@@ -12,8 +12,10 @@ export interface PasswordChangedEmailProps {
   ip: string | null;
   /** Browser (User-Agent) of that request; null or empty when unknown. */
   userAgent: string | null;
-  /** Link to the forgot-password page, to take the account back at once. */
+  /** Link to the forgot-password page, to choose a new password. */
   resetUrl: string;
+  /** "This wasn't me": the single-use link that signs everyone out and locks password sign-in until a reset. */
+  secureUrl: string;
   locale?: Locale;
 }
 
@@ -50,10 +52,10 @@ export const passwordChangedStrings: Record<Locale, Strings> = {
     unknown: "未知",
     sessions: "为保护您的账号，所有已登录的设备均已退出，请使用新密码重新登录。",
     ifYou: "如果这是您本人的操作，无需任何处理。",
-    ifNotYou: "如果这不是您本人的操作，您的账号可能已被他人控制，请立即重置密码：",
-    button: "立即重置密码",
+    ifNotYou: "如果这不是您本人的操作，您的账号可能已被他人控制。请点击下方按钮：所有登录将立即退出，密码登录将被锁定，直到您通过找回密码设置新密码（链接 7 天内有效）。",
+    button: "这不是我，保护账号",
     fallback: "如果按钮无法点击，请将以下链接复制到浏览器地址栏打开：",
-    support: "并尽快联系我们的客服团队。",
+    support: "之后请在找回密码页面设置新密码：",
     footer: (appName) => `此邮件由 ${appName} 自动发送，请勿直接回复。`,
   },
   en: {
@@ -68,10 +70,11 @@ export const passwordChangedStrings: Record<Locale, Strings> = {
     unknown: "unknown",
     sessions: "To protect your account, every signed-in device was signed out; sign in again with the new password.",
     ifYou: "If this was you, there is nothing else to do.",
-    ifNotYou: "If this was not you, someone else may control your account. Reset your password at once:",
-    button: "Reset password now",
+    ifNotYou:
+      "If this was not you, someone else may control your account. Use the button below: every session ends at once and password sign-in stays locked until you reset the password (the link works for 7 days).",
+    button: "This wasn't me: secure my account",
     fallback: "If the button does not work, copy this link into your browser's address bar:",
-    support: "Then contact our support team as soon as possible.",
+    support: "Then choose a new password on the forgot-password page:",
     footer: (appName) => `This email was sent automatically by ${appName}. Please do not reply.`,
   },
 };
@@ -83,7 +86,7 @@ export function passwordChangedSubject(props: Pick<PasswordChangedEmailProps, "a
 
 /** Security notice sent after a password change: when, from where, and what to do if it was not the owner. */
 export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
-  const { appName, username, changedAt, ip, userAgent, resetUrl, locale } = props;
+  const { appName, username, changedAt, ip, userAgent, resetUrl, secureUrl, locale } = props;
   const t = pick(passwordChangedStrings, locale);
   const rows: Array<[string, string]> = [
     [t.when, changedAt],
@@ -114,17 +117,22 @@ export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
         <strong>{t.ifNotYou}</strong>
       </Text>
       <Section style={{ margin: "24px 0", textAlign: "center" }}>
-        <Button href={resetUrl} style={styles.button}>
+        <Button href={secureUrl} style={styles.button}>
           {t.button}
         </Button>
       </Section>
       <Text style={styles.muted}>{t.fallback}</Text>
       <Text style={styles.muted}>
+        <Link href={secureUrl} style={styles.link}>
+          {secureUrl}
+        </Link>
+      </Text>
+      <Text style={styles.text}>
+        {t.support}{" "}
         <Link href={resetUrl} style={styles.link}>
           {resetUrl}
         </Link>
       </Text>
-      <Text style={styles.text}>{t.support}</Text>
     </EmailLayout>
   );
 }
@@ -136,6 +144,7 @@ PasswordChangedEmail.PreviewProps = {
   ip: "203.0.113.42",
   userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/156.0 Safari/537.36",
   resetUrl: "http://localhost:3000/forgot-password",
+  secureUrl: "http://localhost:3000/secure-account?token=preview-token-not-valid",
   locale: "zh-CN",
 } satisfies PasswordChangedEmailProps;
 

@@ -79,3 +79,15 @@ describe("PasswordResetEmail", () => {
     );
   });
 });
+
+describe("NoAccountEmail (PASSWORD_RESET_NOTIFY_UNKNOWN)", () => {
+  it.each([
+    ["zh-CN", "此邮箱没有注册 Acme ID 账号"],
+    ["en", "no Acme ID account uses it"],
+  ] as const)("in %s says the address has no account, with no link and no code", async (locale, says) => {
+    const email = await renderEmail({ kind: "no_account", props: { appName: "Acme ID", locale } });
+    for (const body of [email.html, email.text]) expect(body).toContain(says);
+    expect(email.text).not.toMatch(/https?:\/\/|\d{4} ?\d{4}/);
+    expect(email.html).not.toContain("href=");
+  });
+});

@@ -14,7 +14,7 @@ export const signIn = publicProcedure
       method: "POST",
       path: "/user/login",
       summary: "Sign in with an email address or username; returns a bearer token",
-      errors: ["INVALID_CREDENTIALS", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
+      errors: ["INVALID_CREDENTIALS", "ACCOUNT_LOCKED", "RATE_LIMITED", "CAPTCHA_REQUIRED"],
       message: "login",
     },
   })
