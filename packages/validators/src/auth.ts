@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /** RFC 5321 caps an address at 254 characters. */
-export const EMAIL_MAX_LENGTH = 254;
+const EMAIL_MAX_LENGTH = 254;
 
 const email = z
   .string()
@@ -44,7 +44,7 @@ export const resetPasswordInput = z
 export const reportPasswordChangeInput = z.object({ token });
 export const reportPasswordChangeOutput = z.null();
 
-export const username = z
+const username = z
   .string()
   .trim()
   .min(3)
@@ -88,8 +88,3 @@ export const signInOutput = z.object({
 });
 export const signOutOutput = z.null();
 
-export type RequestPasswordResetInput = z.input<typeof requestPasswordResetInput>;
-export type ResetPasswordInput = z.input<typeof resetPasswordInput>;
-export type SignUpInput = z.input<typeof signUpInput>;
-export type SignInInput = z.input<typeof signInInput>;
-export type UserOutput = z.infer<typeof userOutput>;

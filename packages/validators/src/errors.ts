@@ -118,10 +118,6 @@ interface ErrorCodeEntry {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && Object.hasOwn(ERROR_CODES, value);
-}
-
 /** The message of a code in a locale, with `{name}` placeholders filled from `params`. */
 export function errorMessage(code: ErrorCode, locale: Locale, params: Record<string, string | number> = {}): string {
   const entry = ERROR_CODES[code];

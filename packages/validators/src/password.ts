@@ -35,7 +35,7 @@ export interface CommonPasswords {
 const fold = (password: string): string => password.toLowerCase();
 
 /** Length as a person counts it: code points, so an emoji is one character, not two UTF-16 units. */
-export function passwordLength(password: string): number {
+function passwordLength(password: string): number {
   return Array.from(password).length;
 }
 
@@ -46,7 +46,7 @@ export function commonPasswords(list: readonly string[]): CommonPasswords {
 }
 
 /** Every rule the password breaks, in the policy's order (at most one per rule). */
-export function passwordProblems(password: string, policy: PasswordPolicy): PasswordProblem[] {
+function passwordProblems(password: string, policy: PasswordPolicy): PasswordProblem[] {
   const problems: PasswordProblem[] = [];
   const length = passwordLength(password);
   if (length < policy.minLength) problems.push({ rule: "length", code: "PASSWORD_TOO_SHORT", params: { min: policy.minLength } });
