@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { expect, type Page, type TestInfo } from "@playwright/test";
+import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 
 export const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
@@ -23,5 +23,40 @@ export async function saveScreenshots(page: Page, testInfo: TestInfo, state: str
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect.soft(scrollWidth, `"${state}" fits ${size.width} px without scrolling sideways`).toBeLessThanOrEqual(size.width);
   }
+  if (original) await page.setViewportSize(original);
+}
+
+/** The widths and colour schemes every page is looked at in (`looks-at-every-page-in-both-languages-light-and-dark`). */
+const WIDTHS = { phone: 390, desktop: 1280 } as const;
+const SCHEMES = ["light", "dark"] as const;
+
+/**
+ * Shoots the page as it is now in each colour scheme (`prefers-color-scheme`, no reload) at 390 px and
+ * 1280 px, as `test-results/screenshots/<state>-<scheme>-<phone|desktop>.png` (gitignored, emptied by each
+ * run), and checks at each width that nothing scrolls sideways. `each` runs once per scheme, at 1280 px (an
+ * axe scan: colours change with the scheme, the markup does not with the width). `part`: shoot only this part
+ * of a very long page (one email of the mailbox), whole.
+ */
+export async function shootInEveryScheme(
+  page: Page,
+  testInfo: TestInfo,
+  state: string,
+  { part, each }: { part?: Locator; each?: (name: string) => Promise<void> } = {},
+): Promise<void> {
+  const original = page.viewportSize();
+  for (const scheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const [label, width] of Object.entries(WIDTHS)) {
+      await page.setViewportSize({ width, height: 800 });
+      const name = `${state}-${scheme}-${label}`;
+      const path = join(testInfo.project.outputDir, "screenshots", `${name}.png`);
+      const options = { path, animations: "disabled", caret: "hide" } as const;
+      await (part ? part.screenshot(options) : page.screenshot({ ...options, fullPage: true }));
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect.soft(scrollWidth, `"${name}" fits ${width} px without scrolling sideways`).toBeLessThanOrEqual(width);
+    }
+    await each?.(`${state}-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
   if (original) await page.setViewportSize(original);
 }

@@ -9,11 +9,15 @@ export interface Text {
   signInLink: string;
   signUpLink: string;
   home: { title: string; signedOut: string; signedInAs(username: string, email: string): string; signOut: string };
+  /** The header's account part, signed in: a group named `account`, reading `signedInAs` + username + email. */
+  header: { account: string; signedInAs: string };
+  notFound: { title: string; home: string };
   field: { email: string; username: string; account: string; password: string; newPassword: string; confirmPassword: string };
   show: string;
   captchaVerifying: string;
   emailInvalid: string;
-  signIn: { title: string; submit: string; forgot: string; wrong: string; captchaWhy: string };
+  required: string;
+  signIn: { title: string; submit: string; forgot: string; wrong: string; captchaWhy: string; resetDone: string };
   signUp: { title: string; submit: string };
   forgot: {
     title: string;
@@ -35,9 +39,10 @@ export interface Text {
     missing: string;
     requestNew: string;
     mismatch: string;
+    rulesUnmet: string;
   };
   rules: { length: RegExp; common: string; match: string; met: string; unmet: string; strength: string };
-  mailbox: { title: string; to: string; resetSubject: string; changedSubject: string };
+  mailbox: { title: string; to: string; html: string; resetSubject: string; changedSubject: string };
 }
 
 export const TEXT: Record<Locale, Text> = {
@@ -51,16 +56,20 @@ export const TEXT: Record<Locale, Text> = {
       signedInAs: (username, email) => `已登录：${username}（${email}）`,
       signOut: "退出登录",
     },
+    header: { account: "账户", signedInAs: "已登录：" },
+    notFound: { title: "页面不存在", home: "返回首页" },
     field: { email: "邮箱", username: "用户名", account: "邮箱或用户名", password: "密码", newPassword: "新密码", confirmPassword: "确认密码" },
     show: "显示",
     captchaVerifying: "正在进行人机验证，请稍候…",
     emailInvalid: "请输入有效的邮箱地址",
+    required: "此项为必填",
     signIn: {
       title: "登录",
       submit: "登录",
       forgot: "忘记密码？",
       wrong: "账号或密码错误",
       captchaWhy: "该账户最近登录失败次数较多。为保护账户，登录前需要通过下方的人机验证（自动进行，约需一秒）。",
+      resetDone: "密码已修改。请使用新密码登录。",
     },
     signUp: { title: "注册", submit: "创建账户" },
     forgot: {
@@ -84,9 +93,10 @@ export const TEXT: Record<Locale, Text> = {
       missing: "链接中缺少令牌，请从邮件中重新打开链接。",
       requestNew: "重新申请重置链接",
       mismatch: "两次输入的密码不一致",
+      rulesUnmet: "新密码未满足上面列出的要求",
     },
     rules: { length: /至少 \d+ 个字符/, common: "不是常见密码", match: "两次输入一致", met: "已满足", unmet: "未满足", strength: "强度" },
-    mailbox: { title: "开发邮箱", to: "收件人", resetSubject: "重置您的 Rekey 密码", changedSubject: "您的 Rekey 密码已修改" },
+    mailbox: { title: "开发邮箱", to: "收件人", html: "HTML 预览", resetSubject: "重置您的 Rekey 密码", changedSubject: "您的 Rekey 密码已修改" },
   },
   en: {
     languageGroup: "Language",
@@ -98,6 +108,8 @@ export const TEXT: Record<Locale, Text> = {
       signedInAs: (username, email) => `Signed in as ${username} (${email})`,
       signOut: "Sign out",
     },
+    header: { account: "Account", signedInAs: "Signed in as " },
+    notFound: { title: "Page not found", home: "Go to the home page" },
     field: {
       email: "Email",
       username: "Username",
@@ -109,6 +121,7 @@ export const TEXT: Record<Locale, Text> = {
     show: "Show",
     captchaVerifying: "Running a quick human check…",
     emailInvalid: "Enter a valid email address",
+    required: "This field is required",
     signIn: {
       title: "Sign in",
       submit: "Sign in",
@@ -116,6 +129,7 @@ export const TEXT: Record<Locale, Text> = {
       wrong: "Incorrect account or password",
       captchaWhy:
         "This account has had several failed sign-ins. To protect it, a quick human check below must pass before you sign in (it runs by itself in about a second).",
+      resetDone: "Your password was changed. Sign in with your new password.",
     },
     signUp: { title: "Sign up", submit: "Create account" },
     forgot: {
@@ -139,8 +153,9 @@ export const TEXT: Record<Locale, Text> = {
       missing: "The link has no token. Open it again from your email.",
       requestNew: "Request a new link",
       mismatch: "The passwords do not match",
+      rulesUnmet: "The new password does not meet the requirements listed above",
     },
     rules: { length: /At least \d+ characters/, common: "Not a common password", match: "Both entries match", met: "met", unmet: "not met", strength: "Strength" },
-    mailbox: { title: "Development mailbox", to: "To", resetSubject: "Reset your Rekey password", changedSubject: "Your Rekey password was changed" },
+    mailbox: { title: "Development mailbox", to: "To", html: "HTML preview", resetSubject: "Reset your Rekey password", changedSubject: "Your Rekey password was changed" },
   },
 };

@@ -1,5 +1,5 @@
 import type { RequestMeta } from "@rekey/auth";
-import { LOCALE_COOKIE, localeFromAcceptLanguage, localeOrDefault, type Locale } from "@rekey/validators";
+import { LOCALE_COOKIE, localeFromAcceptLanguage, pageLocale, type Locale } from "@rekey/validators";
 import { parseCookie } from "cookie";
 import { clientIp } from "./client-ip";
 import type { Runtime } from "@rekey/runtime";
@@ -24,10 +24,14 @@ export function sessionCookieName(runtime: Runtime): string {
   return runtime.config.appUrl.startsWith("https:") ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 }
 
-/** The pages speak the language their cookie names; REST clients say theirs in Accept-Language. */
+/**
+ * The pages speak the language their cookie names, else the browser's (as the pages themselves do, so answers
+ * and emails match the page); REST clients say theirs in Accept-Language.
+ */
 export function requestLocale(headers: Headers, transport: Transport): Locale {
-  if (transport === "rest") return localeFromAcceptLanguage(headers.get("accept-language"));
-  return localeOrDefault(parseCookie(headers.get("cookie") ?? "")[LOCALE_COOKIE]);
+  const acceptLanguage = headers.get("accept-language");
+  if (transport === "rest") return localeFromAcceptLanguage(acceptLanguage);
+  return pageLocale(parseCookie(headers.get("cookie") ?? "")[LOCALE_COOKIE], acceptLanguage);
 }
 
 export function createContext(

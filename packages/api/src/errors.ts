@@ -1,6 +1,6 @@
 import { AuthError } from "@rekey/auth";
 import { TRPCError } from "@trpc/server";
-import { ERROR_CODES, errorMessage, type ErrorCode, type Locale } from "@rekey/validators";
+import { ERROR_CODES, errorMessage, issueMessage, type ErrorCode, type IssueLike, type Locale } from "@rekey/validators";
 
 export interface Issue {
   path: string;
@@ -28,12 +28,13 @@ const ROUTER_FAILURES: Partial<Record<TRPCError["code"], ErrorCode>> = {
   UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
 };
 
-function issuesOf(error: unknown): Issue[] | undefined {
+/** A validation failure's issues, each worded in the answer's language (zod's own words are English). */
+function issuesOf(error: unknown, locale: Locale): Issue[] | undefined {
   const list = (error as { issues?: unknown } | null)?.issues;
   if (!Array.isArray(list)) return undefined;
-  return list.map((issue: { path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>; message?: string }) => ({
+  return list.map((issue: IssueLike) => ({
     path: (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join("."),
-    message: issue.message ?? "invalid",
+    message: issueMessage(issue, locale),
   }));
 }
 
@@ -46,7 +47,7 @@ export function describeError(error: unknown, locale: Locale): DescribedError {
   if (cause instanceof AuthError) {
     return { code: cause.code, message: errorMessage(cause.code, locale, cause.params), retryAfter: cause.retryAfter };
   }
-  const issues = issuesOf(cause);
+  const issues = issuesOf(cause, locale);
   if (issues) return { code: "PARAM_ERROR", message: errorMessage("PARAM_ERROR", locale), issues };
   const routerCode = error instanceof TRPCError ? ROUTER_FAILURES[error.code] : undefined;
   if (routerCode) {

@@ -140,7 +140,7 @@ export function fill(template: string, params: Record<string, string | number>):
  * own English; the REST adapter and the tRPC error formatter re-word each issue from its code and details,
  * so a Chinese answer never carries English issue text.
  */
-export const ISSUE_MESSAGES = {
+const ISSUE_MESSAGES = {
   required: { zh: "缺少此字段", en: "This field is required" },
   expectedString: { zh: "应为字符串", en: "Must be a string" },
   expectedObject: { zh: "请求体应为 JSON 对象", en: "The body must be a JSON object" },

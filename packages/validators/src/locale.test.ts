@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fill } from "./errors";
-import { localeFromAcceptLanguage, localeOrDefault, parseLocale } from "./locale";
+import { localeFromAcceptLanguage, localeOrDefault, pageLocale, parseLocale } from "./locale";
 
 describe("locale rules", () => {
   it("reads the first preference of Accept-Language: English only when it comes first", () => {
@@ -17,6 +17,18 @@ describe("locale rules", () => {
     expect(parseLocale("zh-cn")).toBeUndefined();
     expect(localeOrDefault("de")).toBe("zh-CN");
     expect(localeOrDefault(undefined)).toBe("zh-CN");
+  });
+});
+
+describe("page locale", () => {
+  it("follows the browser's Accept-Language on a first visit, and the remembered choice after", () => {
+    expect(pageLocale(undefined, "en-US,en;q=0.9")).toBe("en");
+    expect(pageLocale(undefined, "zh-CN,zh;q=0.9")).toBe("zh-CN");
+    expect(pageLocale(undefined, null)).toBe("zh-CN");
+    expect(pageLocale("zh-CN", "en-US")).toBe("zh-CN");
+    expect(pageLocale("en", "zh-CN")).toBe("en");
+    // A cookie that is none of ours counts as no choice.
+    expect(pageLocale("de", "en")).toBe("en");
   });
 });
 

@@ -21,3 +21,11 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
   const first = header?.split(",")[0]?.trim().toLowerCase() ?? "";
   return first.startsWith("en") ? "en" : DEFAULT_LOCALE;
 }
+
+/**
+ * The language of the pages (and of what they ask the server for): the one a person picked (its cookie),
+ * else on a first visit the browser's Accept-Language.
+ */
+export function pageLocale(cookie: string | undefined | null, acceptLanguage: string | undefined | null): Locale {
+  return parseLocale(cookie) ?? localeFromAcceptLanguage(acceptLanguage);
+}

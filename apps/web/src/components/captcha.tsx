@@ -1,7 +1,7 @@
 "use client";
 
 import "altcha/types/react";
-import { forwardRef, useEffect, useImperativeHandle, useRef } from "react";
+import { forwardRef, useEffect, useImperativeHandle, useRef, type ReactNode } from "react";
 import { useSite, useT } from "~/i18n/client";
 
 export const CAPTCHA_CHALLENGE_URL = "/api/captcha/challenge";
@@ -13,9 +13,14 @@ export interface CaptchaHandle {
 
 /**
  * ALTCHA proof of work, self-hosted: the widget fetches a challenge from our API and solves it in the
- * background as the page opens, so a person waits about a second and never solves a puzzle.
+ * background as the page opens, so a person waits about a second and never solves a puzzle. Placed just
+ * before the button it unlocks, as wide as the form. `children`: news about the check for screen readers
+ * (the widget shows its state to the eye).
  */
-export const Captcha = forwardRef<CaptchaHandle, { onPayload(payload: string | null): void }>(function Captcha({ onPayload }, ref) {
+export const Captcha = forwardRef<CaptchaHandle, { onPayload(payload: string | null): void; children?: ReactNode }>(function Captcha(
+  { onPayload, children },
+  ref,
+) {
   const widget = useRef<HTMLElement & { reset?: () => void; verify?: () => Promise<unknown> }>(null);
   const { locale } = useSite();
   const t = useT();
@@ -45,6 +50,9 @@ export const Captcha = forwardRef<CaptchaHandle, { onPayload(payload: string | n
   return (
     <div className="captcha" aria-label={t("captcha.label")} role="group">
       <altcha-widget ref={widget} challenge={CAPTCHA_CHALLENGE_URL} auto="onload" language={locale === "en" ? "en" : "zh-cn"} name="captcha" />
+      <p className="visually-hidden" role="status">
+        {children}
+      </p>
     </div>
   );
 });

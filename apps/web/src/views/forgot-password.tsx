@@ -47,7 +47,14 @@ export function ForgotPasswordView({ initialEmail }: { initialEmail: string }) {
   };
 
   const status = request.error ? errorText(request.error, t) : null;
-  const captchaNote = captcha ? null : <p className="hint" role="status">{t("captcha.verifying")}</p>;
+  // An error from the last submit stays only while the address is still not one.
+  const shownEmailError = emailError && !requestPasswordResetInput.shape.email.safeParse(email).success ? emailError : null;
+  // Just before the button it unlocks; the same widget serves "send again".
+  const captchaBlock = (
+    <Captcha ref={captchaRef} onPayload={setCaptcha}>
+      {captcha ? null : t("captcha.verifying")}
+    </Captcha>
+  );
 
   return (
     <section className="card">
@@ -56,6 +63,7 @@ export function ForgotPasswordView({ initialEmail }: { initialEmail: string }) {
         <div className="sent">
           {/* The same words for every address: this page never says whether an account exists. */}
           <p role="status">{t("forgot.sent.body", { email: sentTo, minutes: resetTtlMinutes })}</p>
+          {captchaBlock}
           <FormMessage error={status} />
           <div className="actions">
             <button type="button" onClick={() => send(sentTo)} disabled={request.isPending || !captcha}>
@@ -74,17 +82,16 @@ export function ForgotPasswordView({ initialEmail }: { initialEmail: string }) {
             autoComplete="email"
             value={email}
             onValueChange={setEmail}
-            error={emailError}
+            error={shownEmailError}
             required
           />
+          {captchaBlock}
           <FormMessage error={status} />
           <button type="submit" className="primary" disabled={request.isPending || waiting !== null}>
             {t("forgot.submit")}
           </button>
         </form>
       )}
-      <Captcha ref={captchaRef} onPayload={setCaptcha} />
-      {captchaNote}
     </section>
   );
 }

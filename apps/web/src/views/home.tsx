@@ -3,14 +3,11 @@
 import Link from "next/link";
 import { useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
-import { FormMessage } from "~/components/field";
-import { errorText } from "~/components/errors";
 
+/** The account page: who is signed in (signing out is in the header, on every page), or the ways in. */
 export function HomeView() {
   const t = useT();
-  const utils = api.useUtils();
   const me = api.auth.me.useQuery();
-  const signOut = api.auth.signOut.useMutation({ onSuccess: () => utils.auth.me.reset() });
 
   return (
     <section className="card">
@@ -18,13 +15,7 @@ export function HomeView() {
       {me.isPending ? (
         <p role="status">{t("home.loading")}</p>
       ) : me.data ? (
-        <>
-          <p>{t("home.signedInAs", { username: me.data.username, email: me.data.email })}</p>
-          <button type="button" className="primary" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
-            {t("home.signOut")}
-          </button>
-          <FormMessage error={signOut.error ? errorText(signOut.error, t) : null} />
-        </>
+        <p>{t("home.signedInAs", { username: me.data.username, email: me.data.email })}</p>
       ) : (
         <>
           <p>{t("home.signedOut")}</p>

@@ -57,7 +57,10 @@ export function ResetPasswordView() {
   const [dead, setDead] = useState<Dead | null>(null);
   const [password, setPassword] = useState("");
   const [confirmation, setConfirmation] = useState("");
-  const [fieldError, setFieldError] = useState<string | null>(null);
+  /** Set by a refused submit: from then on the field says what still stands in the way, and nothing once it passes. */
+  const [attempted, setAttempted] = useState(false);
+  /** The server's refusal of one password (too common, unchanged...): shown until that password is edited. */
+  const [refused, setRefused] = useState<{ password: string; message: string } | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const [redirectIn, setRedirectIn] = useState<number | null>(null);
   const { rules, strength, ok } = usePasswordRules(password, confirmation);
@@ -76,13 +79,17 @@ export function ResetPasswordView() {
       sessionStorage.removeItem(STORE_KEY);
       setRedirectIn(REDIRECT_SECONDS);
     },
-    onError: (error) => {
+    onError: (error, variables) => {
       const code = domainCode(error);
       const gone = deadFrom(code);
       if (gone) setDead(gone);
-      else if (code?.startsWith("PASSWORD_")) setFieldError(error.message);
+      else if (code?.startsWith("PASSWORD_")) setRefused({ password: variables.new_password, message: error.message });
     },
   });
+  const username = verify.data?.username;
+  // The sign-in page says the password was changed and fills in the account: the username, which the person
+  // knows already (never the token, nor the password).
+  const signInHref = username ? `/sign-in?reset=1&account=${encodeURIComponent(username)}` : "/sign-in?reset=1";
 
   useEffect(() => {
     const found = takeToken();
@@ -105,29 +112,31 @@ export function ResetPasswordView() {
   useEffect(() => {
     if (redirectIn === null) return;
     if (redirectIn <= 0) {
-      router.push("/sign-in");
+      router.push(signInHref);
       return;
     }
     const timer = setTimeout(() => setRedirectIn(redirectIn - 1), 1000);
     return () => clearTimeout(timer);
-  }, [redirectIn, router]);
+  }, [redirectIn, router, signInHref]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!ok || !token) {
-      setFieldError(rules.length && rules.common && !rules.match ? t("error.mismatch") : t("error.rulesUnmet"));
+      setAttempted(true);
       return;
     }
-    setFieldError(null);
     reset.mutate({ token, new_password: password });
   };
+  // Derived from what is typed now, so a stale error clears the moment every rule is met.
+  const ruleError = !attempted || ok ? null : rules.length && rules.common && !rules.match ? t("error.mismatch") : t("error.rulesUnmet");
+  const fieldError = refused?.password === password ? refused.message : ruleError;
 
   let body;
   if (redirectIn !== null) {
     body = (
       <div role="status" className="success">
         <p>{t("reset.done", { seconds: Math.max(redirectIn, 0) })}</p>
-        <Link href="/sign-in" className="button primary">
+        <Link href={signInHref} className="button primary">
           {t("reset.goSignIn")}
         </Link>
       </div>
@@ -175,7 +184,7 @@ export function ResetPasswordView() {
           error={confirmation && !rules.match ? t("error.mismatch") : null}
           required
         />
-        <FormMessage error={reset.error && !fieldError && !dead ? errorText(reset.error, t) : null} />
+        <FormMessage error={reset.error && !domainCode(reset.error)?.startsWith("PASSWORD_") && !dead ? errorText(reset.error, t) : null} />
         <button type="submit" className="primary" disabled={reset.isPending}>
           {t("reset.submit")}
         </button>

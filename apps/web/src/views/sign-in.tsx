@@ -11,11 +11,15 @@ import { api } from "~/trpc/react";
 
 type Credentials = { account: string; password: string };
 
-export function SignInView() {
+/**
+ * `justReset`: arrived from a completed password reset, with the account it was for filled in (the
+ * username; the address bar is cleaned once read, so neither stays in history).
+ */
+export function SignInView({ initialAccount = "", justReset = false }: { initialAccount?: string; justReset?: boolean }) {
   const t = useT();
   const router = useRouter();
   const utils = api.useUtils();
-  const [account, setAccount] = useState("");
+  const [account, setAccount] = useState(initialAccount);
   const [password, setPassword] = useState("");
   const [missing, setMissing] = useState<{ account?: string; password?: string }>({});
   /** Set once the server asked for a captcha (too many failed sign-ins for this account). */
@@ -24,6 +28,13 @@ export function SignInView() {
   /** Credentials submitted before the captcha finished: sent as soon as it does. */
   const [waiting, setWaiting] = useState<Credentials | null>(null);
   const captchaRef = useRef<CaptchaHandle>(null);
+  useEffect(() => {
+    if (!justReset) return;
+    const url = new URL(window.location.href);
+    url.searchParams.delete("reset");
+    url.searchParams.delete("account");
+    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+  }, [justReset]);
   const signIn = api.auth.signIn.useMutation({
     onSuccess: async () => {
       await utils.auth.me.invalidate();
@@ -70,7 +81,20 @@ export function SignInView() {
     <section className="card">
       <h1>{t("signIn.title")}</h1>
       <form onSubmit={submit} noValidate>
-        <Field label={t("field.account")} value={account} onValueChange={setAccount} autoComplete="username" error={missing.account} required />
+        {justReset ? (
+          <p className="notice success-note" role="status">
+            {t("signIn.resetDone")}
+          </p>
+        ) : null}
+        {/* A "required" error shows only until something is typed. */}
+        <Field
+          label={t("field.account")}
+          value={account}
+          onValueChange={setAccount}
+          autoComplete="username"
+          error={account.trim() ? null : missing.account}
+          required
+        />
         <Field
           label={t("field.password")}
           type="password"
@@ -78,19 +102,22 @@ export function SignInView() {
           value={password}
           onValueChange={setPassword}
           autoComplete="current-password"
-          error={missing.password}
+          // Straight to the password when the account is already filled in after a reset.
+          autoFocus={justReset && initialAccount !== ""}
+          error={password ? null : missing.password}
           required
         />
-        <FormMessage error={error} />
         {needsCaptcha ? (
           <>
             <p className="hint" role="status">
               {t("signIn.captchaWhy")}
             </p>
-            <Captcha ref={captchaRef} onPayload={setCaptcha} />
-            {captcha ? null : <p className="hint">{t("captcha.verifying")}</p>}
+            <Captcha ref={captchaRef} onPayload={setCaptcha}>
+              {captcha ? null : t("captcha.verifying")}
+            </Captcha>
           </>
         ) : null}
+        <FormMessage error={error} />
         <button type="submit" className="primary" disabled={signIn.isPending || waiting !== null}>
           {t("signIn.submit")}
         </button>

@@ -10,7 +10,9 @@ import { PasswordRules, usePasswordRules } from "~/components/password-rules";
 import { useSite, useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
 
-type Errors = Partial<Record<"email" | "username" | "password", string>>;
+type FieldName = "email" | "username" | "password";
+type Errors = Partial<Record<FieldName, string>>;
+type Values = Record<FieldName, string>;
 
 export function SignUpView() {
   const t = useT();
@@ -20,37 +22,54 @@ export function SignUpView() {
   const [email, setEmail] = useState("");
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [errors, setErrors] = useState<Errors>({});
+  /** The fields a submit found wrong: from then on each says what is wrong with it now, nothing once it is right. */
+  const [flagged, setFlagged] = useState<Partial<Record<FieldName, true>>>({});
+  /** The server's refusal of one value (taken, too common...): shown until that field is edited. */
+  const [refused, setRefused] = useState<{ field: FieldName; value: string; message: string } | null>(null);
   const { rules, strength } = usePasswordRules(password, password);
   const signUp = api.auth.signUp.useMutation({
     onSuccess: async () => {
       await utils.auth.me.invalidate();
       router.push("/");
     },
-    onError: (error) => {
+    onError: (error, variables) => {
       // Put the server's answer next to the field it is about.
       const code = domainCode(error);
-      if (code === "EMAIL_TAKEN") setErrors({ email: error.message });
-      else if (code === "USERNAME_TAKEN") setErrors({ username: error.message });
-      else if (code?.startsWith("PASSWORD_")) setErrors({ password: error.message });
+      const field: FieldName | null =
+        code === "EMAIL_TAKEN" ? "email" : code === "USERNAME_TAKEN" ? "username" : code?.startsWith("PASSWORD_") ? "password" : null;
+      setRefused(field ? { field, value: variables[field], message: error.message } : null);
     },
   });
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const parsed = signUpInput.safeParse({ email, username, password });
-    const next: Errors = {};
+  /** What is wrong with each field as typed now. */
+  const problems = (values: Values): Errors => {
+    const found: Errors = {};
+    const parsed = signUpInput.safeParse(values);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        const field = issue.path[0] as keyof Errors;
-        next[field] ??= field === "email" ? t("error.emailInvalid") : field === "username" ? t("signUp.usernameHint") : t("error.required");
+        const field = issue.path[0] as FieldName;
+        found[field] ??= field === "email" ? t("error.emailInvalid") : field === "username" ? t("signUp.usernameHint") : t("error.required");
       }
     }
-    if (!rules.length) next.password ??= t("rules.length", { min: passwordMinLength, max: PASSWORD_MAX_LENGTH });
-    setErrors(next);
-    if (Object.keys(next).length === 0) signUp.mutate({ email, username, password });
+    if (!rules.length) found.password ??= t("rules.length", { min: passwordMinLength, max: PASSWORD_MAX_LENGTH });
+    return found;
   };
-  const formError = signUp.error && !Object.keys(errors).length ? errorText(signUp.error, t) : null;
+  const values: Values = { email, username, password };
+  const now = problems(values);
+  const errors: Errors = {};
+  for (const field of ["email", "username", "password"] as const) {
+    if (refused?.field === field && refused.value === values[field]) errors[field] = refused.message;
+    else if (flagged[field]) errors[field] = now[field];
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const fields = Object.keys(now) as FieldName[];
+    setFlagged(Object.fromEntries(fields.map((field) => [field, true])));
+    if (fields.length === 0) signUp.mutate(values);
+  };
+  // A refusal about one field is shown next to it, not again for the whole form.
+  const formError = signUp.error && refused === null ? errorText(signUp.error, t) : null;
 
   return (
     <section className="card">

@@ -1,4 +1,4 @@
-import { localeFromAcceptLanguage, successMessage } from "@rekey/validators";
+import { issueText, localeFromAcceptLanguage, successMessage, type Locale } from "@rekey/validators";
 import { createContext } from "../context";
 import { describeError, type Issue } from "../errors";
 import { createCaller } from "../root";
@@ -13,13 +13,13 @@ import { callProcedure, REST_ROUTES } from "./routes";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-/** Reads the JSON body (at most MAX_BODY_BYTES); an empty body is `{}`. */
-async function readJsonBody(req: HttpRequest): Promise<{ ok: true; value: unknown } | { ok: false; issue: Issue }> {
+/** Reads the JSON body (at most MAX_BODY_BYTES); an empty body is `{}`. A failure is worded in `locale`. */
+async function readJsonBody(req: HttpRequest, locale: Locale): Promise<{ ok: true; value: unknown } | { ok: false; issue: Issue }> {
   let bytes: Buffer;
   try {
     bytes = await readBodyWithin(req, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return { ok: false, issue: { path: "", message: error.message } };
+    if (error instanceof BodyTooLargeError) return { ok: false, issue: { path: "", message: issueText("bodyTooLarge", locale, { limit: error.limit }) } };
     throw error;
   }
   const text = bytes.toString("utf8");
@@ -27,7 +27,7 @@ async function readJsonBody(req: HttpRequest): Promise<{ ok: true; value: unknow
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    return { ok: false, issue: { path: "", message: "malformed JSON" } };
+    return { ok: false, issue: { path: "", message: issueText("malformedJson", locale) } };
   }
 }
 
@@ -49,7 +49,7 @@ export async function handleRestRequest(req: HttpRequest, runtime: Runtime): Pro
 
     let body: unknown;
     if (route.method === "POST") {
-      const read = await readJsonBody(req);
+      const read = await readJsonBody(req, locale);
       if (!read.ok) return failure("PARAM_ERROR", locale, { data: { issues: [read.issue] } });
       body = read.value;
     }

@@ -4,10 +4,13 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { notFound } from "next/navigation";
 import { Fragment, type ReactNode } from "react";
+import { MailPreview } from "~/components/mail-preview";
 import { translate } from "~/i18n/messages";
-import { getLocale } from "~/i18n/server";
+import { getLocale, titled } from "~/i18n/server";
 
-export const metadata: Metadata = { title: "Mailbox", robots: { index: false } };
+export async function generateMetadata(): Promise<Metadata> {
+  return { ...(await titled("mailbox.title")()), robots: { index: false } };
+}
 
 /** Plain text with its http(s) links made clickable (React escapes everything else). */
 function linkify(text: string): ReactNode[] {
@@ -32,6 +35,14 @@ export default async function MailboxPage() {
   if (!messages) notFound();
   const locale = await getLocale();
   const t = (key: Parameters<typeof translate>[1]) => translate(locale, key);
+  // Times in the reader's language and the app's configured zone (APP_TIMEZONE), which the zone name makes plain.
+  const when = new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "medium",
+    timeZone: runtime.config.timezone,
+  });
+  const zone = new Intl.DateTimeFormat(locale, { timeZone: runtime.config.timezone, timeZoneName: "shortOffset" });
+  const zoneOf = (date: Date) => zone.formatToParts(date).find((part) => part.type === "timeZoneName")?.value ?? "";
   return (
     <section className="card wide">
       <h1>{t("mailbox.title")}</h1>
@@ -41,18 +52,16 @@ export default async function MailboxPage() {
         <article key={message.id} className="mail" aria-labelledby={`mail-${message.id}`}>
           <h2 id={`mail-${message.id}`}>{message.subject}</h2>
           <p className="mail-meta">
-            {t("mailbox.to")}: {message.to} · <time dateTime={message.createdAt.toISOString()}>{message.createdAt.toISOString()}</time>
+            {t("mailbox.to")}: {message.to} · {t("mailbox.sentAt")}:{" "}
+            <time dateTime={message.createdAt.toISOString()}>
+              {when.format(message.createdAt)} ({zoneOf(message.createdAt)})
+            </time>
           </p>
           <h3>{t("mailbox.text")}</h3>
           <pre className="mail-text">{linkify(message.text)}</pre>
           <details>
             <summary>{t("mailbox.html")}</summary>
-            {/* Rendered without scripts or same-origin rights; links open in the top window. */}
-            <iframe
-              title={`${t("mailbox.html")}: ${message.subject}`}
-              sandbox="allow-popups allow-top-navigation-by-user-activation"
-              srcDoc={message.html.replace("<head>", '<head><base target="_top">')}
-            />
+            <MailPreview html={message.html} title={`${t("mailbox.html")}: ${message.subject}`} />
           </details>
         </article>
       ))}
