@@ -26,10 +26,7 @@ test("switches to English, and signs up, resets and signs in entirely in English
 
   await expect(page.getByRole("heading", { level: 1, name: en.home.title })).toBeVisible();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  await expect(page.getByRole("group", { name: en.languageGroup }).getByRole("button", { name: "English" })).toHaveAttribute(
-    "aria-pressed",
-    "true",
-  );
+  await expect(page.getByRole("group", { name: en.languageGroup }).getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");
 
   // Remembered: a reload, and a new tab, open in English.
   await page.reload();

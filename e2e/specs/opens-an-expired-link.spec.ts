@@ -8,10 +8,7 @@ const t = TEXT["zh-CN"];
 
 // Runs against the second server (project "expiry"), whose links live 60 s: there is no test clock on the
 // server, so the link really has to age. The wait is on the page's own countdown, not a sleep.
-test("a link left open until it expires, and opened again later, says it has expired and offers a new one", async ({
-  page,
-  browser,
-}, testInfo) => {
+test("a link left open until it expires, and opened again later, says it has expired and offers a new one", async ({ page, browser }, testInfo) => {
   const account = newAccount("expiry");
   await signUp(page, account);
   // The confirmation tells the lifetime this server has: one minute.

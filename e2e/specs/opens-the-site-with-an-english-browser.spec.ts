@@ -16,10 +16,7 @@ test("opens the site with an English browser: English pages from the first visit
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("heading", { level: 1, name: en.home.title })).toBeVisible();
   await expectSignedOut(page, en);
-  await expect(page.getByRole("group", { name: en.languageGroup }).getByRole("button", { name: "English" })).toHaveAttribute(
-    "aria-pressed",
-    "true",
-  );
+  await expect(page.getByRole("group", { name: en.languageGroup }).getByRole("button", { name: "English" })).toHaveAttribute("aria-pressed", "true");
 
   // Every page, the 404 and the server's answers too.
   await page.goto("/no-such-page");

@@ -19,7 +19,8 @@ interface Started {
 
 function start(env: Record<string, string>): Started {
   const clean = { ...process.env };
-  for (const name of ["DATABASE_URL", "RESEND_API_KEY", "EMAIL_FROM", "EMAIL_TRANSPORT", "APP_URL", "PORT", "HOST", "AUTH_SECRET"]) delete clean[name];
+  for (const name of ["DATABASE_URL", "RESEND_API_KEY", "EMAIL_FROM", "EMAIL_TRANSPORT", "APP_URL", "PORT", "HOST", "AUTH_SECRET"])
+    delete clean[name];
   const child = spawn(process.execPath, [SERVER], {
     env: { ...clean, NODE_ENV: "production", LOG_LEVEL: "warn", DATA_DIR: mkdtempSync(join(tmpdir(), "rekey-start-")), ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -134,9 +135,13 @@ test.describe("an operator starts the server", () => {
     const asked = await request.post(`http://127.0.0.1:${port}/api/v1/user/requestPasswordReset`, { data: { email: demo } });
     expect(asked.status()).toBe(200);
     await expect
-      .poll(async () => (await (await request.get(`http://127.0.0.1:${port}/dev/mailbox`)).text()).includes(`http://localhost:${port}/reset-password?token=`), {
-        timeout: 20_000,
-      })
+      .poll(
+        async () =>
+          (await (await request.get(`http://127.0.0.1:${port}/dev/mailbox`)).text()).includes(`http://localhost:${port}/reset-password?token=`),
+        {
+          timeout: 20_000,
+        },
+      )
       .toBe(true);
 
     started.child.kill("SIGINT");

@@ -4,9 +4,7 @@ import { TEXT } from "../support/text";
 
 const t = TEXT["zh-CN"];
 
-test("signs up after fixing what the form flagged, sees the account in the header on every page, and signs out there", async ({
-  page,
-}) => {
+test("signs up after fixing what the form flagged, sees the account in the header on every page, and signs out there", async ({ page }) => {
   const account = newAccount("header");
   await page.goto("/sign-up");
   const email = page.getByLabel(t.field.email, { exact: true });

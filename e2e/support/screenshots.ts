@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { expect, type Locator, type Page, type TestInfo } from "@playwright/test";
 
-export const VIEWPORTS = {
+const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   mobile: { width: 360, height: 740 },
 } as const;

@@ -22,7 +22,7 @@ export function newPassword(): string {
 }
 
 /** How the reset page shows an address: first character, `***`, then the domain. */
-export function masked(email: string): string {
+function masked(email: string): string {
   const [local = "", domain = ""] = email.split("@");
   return `${local.slice(0, 1)}***@${domain}`;
 }
@@ -101,7 +101,7 @@ export async function mailsTo(page: Page, email: string, subject: string, count 
 }
 
 /** The reset link in one email (its plain-text part, where the mailbox page makes it clickable). */
-export function resetLinkIn(mail: Locator): Locator {
+function resetLinkIn(mail: Locator): Locator {
   return mail.getByRole("link", { name: /\/reset-password\?token=/ }).first();
 }
 

@@ -76,8 +76,7 @@ export const TEXT: Record<Locale, Text> = {
       title: "找回密码",
       submit: "发送重置链接",
       sentTitle: "请查收邮件",
-      sentBody: (email, minutes) =>
-        `如果 ${email} 已注册，重置链接已发送到该邮箱，${minutes} 分钟内有效。没有收到？请检查垃圾邮件，或稍后再试。`,
+      sentBody: (email, minutes) => `如果 ${email} 已注册，重置链接已发送到该邮箱，${minutes} 分钟内有效。没有收到？请检查垃圾邮件，或稍后再试。`,
       again: "重新发送",
       back: "返回登录",
     },
@@ -155,7 +154,20 @@ export const TEXT: Record<Locale, Text> = {
       mismatch: "The passwords do not match",
       rulesUnmet: "The new password does not meet the requirements listed above",
     },
-    rules: { length: /At least \d+ characters/, common: "Not a common password", match: "Both entries match", met: "met", unmet: "not met", strength: "Strength" },
-    mailbox: { title: "Development mailbox", to: "To", html: "HTML preview", resetSubject: "Reset your Rekey password", changedSubject: "Your Rekey password was changed" },
+    rules: {
+      length: /At least \d+ characters/,
+      common: "Not a common password",
+      match: "Both entries match",
+      met: "met",
+      unmet: "not met",
+      strength: "Strength",
+    },
+    mailbox: {
+      title: "Development mailbox",
+      to: "To",
+      html: "HTML preview",
+      resetSubject: "Reset your Rekey password",
+      changedSubject: "Your Rekey password was changed",
+    },
   },
 };

@@ -105,7 +105,11 @@ function duration(s) {
 /** @param {string[]} header @param {string[][]} rows */
 function table(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
-  const line = (/** @type {string[]} */ cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+  const line = (/** @type {string[]} */ cells) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
 
@@ -173,7 +177,7 @@ async function main() {
     return 0;
   }
   if (command === "requeue") {
-    if (args.dead === (rest.length > 0)) throw new Fail(`give --dead, or the ids of dead emails\n\n${USAGE}`, 2);
+    if (args.dead === rest.length > 0) throw new Fail(`give --dead, or the ids of dead emails\n\n${USAGE}`, 2);
     const bad = rest.find((id) => !UUID.test(id));
     if (bad) throw new Fail(`"${bad}" is not an outbox id (the ID column of \`pnpm rekey outbox list\`)`, 2);
     const result = await ask("/api/ops/outbox/requeue", {

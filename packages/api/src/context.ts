@@ -6,9 +6,9 @@ import type { Runtime } from "@rekey/runtime";
 
 export type Transport = "web" | "rest";
 
-export const SESSION_COOKIE = "rekey_session";
+const SESSION_COOKIE = "rekey_session";
 /** With https the `__Host-` prefix pins the cookie to this host and path `/`, Secure only. */
-export const SECURE_SESSION_COOKIE = "__Host-rekey_session";
+const SECURE_SESSION_COOKIE = "__Host-rekey_session";
 
 export interface ApiContext {
   runtime: Runtime;
@@ -34,12 +34,7 @@ export function requestLocale(headers: Headers, transport: Transport): Locale {
   return pageLocale(parseCookie(headers.get("cookie") ?? "")[LOCALE_COOKIE], acceptLanguage);
 }
 
-export function createContext(
-  runtime: Runtime,
-  req: { headers: Headers },
-  resHeaders: Headers,
-  transport: Transport,
-): ApiContext {
+export function createContext(runtime: Runtime, req: { headers: Headers }, resHeaders: Headers, transport: Transport): ApiContext {
   const cookies = parseCookie(req.headers.get("cookie") ?? "");
   const locale = requestLocale(req.headers, transport);
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "")?.[1] ?? null;

@@ -20,7 +20,23 @@ import { emailOutbox, openDatabase } from "@rekey/db";
 import { testDatabases } from "@rekey/db/testing";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startCaptureServer } from "../../jobs/src/testing/capture-server";
-import { checkHeldSentOnce, DELIVERY_THREAD, HOLD_BEFORE_KILL_MS, type Instance, TAKEN_OVER_WITHIN_MS, allSettled, baseEnv, checkDelivery, cleanups, createAccounts, runCleanups, slowest, startGate, startInstance, startStream } from "./testing/processes";
+import {
+  checkHeldSentOnce,
+  DELIVERY_THREAD,
+  HOLD_BEFORE_KILL_MS,
+  type Instance,
+  TAKEN_OVER_WITHIN_MS,
+  allSettled,
+  baseEnv,
+  checkDelivery,
+  cleanups,
+  createAccounts,
+  runCleanups,
+  slowest,
+  startGate,
+  startInstance,
+  startStream,
+} from "./testing/processes";
 const postgresTarget = (await testDatabases()).find((target) => target.name === "postgres");
 const hasPostgres = postgresTarget !== undefined;
 if (!hasPostgres) console.warn("*** crash-recovery.test.ts: no PostgreSQL, the two-instance case is skipped ***");
@@ -53,7 +69,8 @@ describe("SIGKILL with email work in flight (CONTRACT §4: exactly once through 
       // Both instances answer and deliver for a while.
       await vi.waitFor(() => expect(stream.answered("A")).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 20 });
       await vi.waitFor(
-        () => expect(capture.emails.length, `${capture.requests.length} POSTs\n${a.output.join("")}\n${b.output.join("")}`).toBeGreaterThanOrEqual(10),
+        () =>
+          expect(capture.emails.length, `${capture.requests.length} POSTs\n${a.output.join("")}\n${b.output.join("")}`).toBeGreaterThanOrEqual(10),
         { timeout: 20_000, interval: 20 },
       );
       // A's provider stops answering: A is mid-send on the rows it claims from now on. A lives on for a
@@ -110,88 +127,98 @@ describe("SIGKILL with email work in flight (CONTRACT §4: exactly once through 
     },
   );
 
-  it("PGlite, one instance: it restarts on the same data directory after SIGKILL and delivers every answered request exactly once", { timeout: 120_000 }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "rekey-crash-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const capture = await startCaptureServer();
-    cleanups.push(() => capture.close());
-    const gate = await startGate(capture.url);
-    cleanups.push(() => gate.close());
-    const setup = await openDatabase({ dataDir, migrate: true });
-    const known = await createAccounts(setup.db, "solo", 400);
-    await setup.close();
+  it(
+    "PGlite, one instance: it restarts on the same data directory after SIGKILL and delivers every answered request exactly once",
+    { timeout: 120_000 },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), "rekey-crash-"));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const capture = await startCaptureServer();
+      cleanups.push(() => capture.close());
+      const gate = await startGate(capture.url);
+      cleanups.push(() => gate.close());
+      const setup = await openDatabase({ dataDir, migrate: true });
+      const known = await createAccounts(setup.db, "solo", 400);
+      await setup.close();
 
-    const env = { ...baseEnv, DATA_DIR: dataDir, RESEND_BASE_URL: gate.url };
-    let current: Instance | undefined = await startInstance("first", env);
-    const first = current;
-    const stream = startStream(known, () => current);
-    await vi.waitFor(() => expect(stream.answered()).toBeGreaterThanOrEqual(15), { timeout: 20_000, interval: 20 });
-    await vi.waitFor(() => expect(capture.emails.length).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 20 });
-    gate.shut();
-    await vi.waitFor(() => expect(gate.held.length).toBeGreaterThanOrEqual(6), { timeout: 8_000, interval: 20 });
-    const killedAt = Date.now();
-    first.child.kill("SIGKILL");
-    current = undefined; // nobody to ask while it is down
-    await first.exited;
+      const env = { ...baseEnv, DATA_DIR: dataDir, RESEND_BASE_URL: gate.url };
+      let current: Instance | undefined = await startInstance("first", env);
+      const first = current;
+      const stream = startStream(known, () => current);
+      await vi.waitFor(() => expect(stream.answered()).toBeGreaterThanOrEqual(15), { timeout: 20_000, interval: 20 });
+      await vi.waitFor(() => expect(capture.emails.length).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 20 });
+      gate.shut();
+      await vi.waitFor(() => expect(gate.held.length).toBeGreaterThanOrEqual(6), { timeout: 8_000, interval: 20 });
+      const killedAt = Date.now();
+      first.child.kill("SIGKILL");
+      current = undefined; // nobody to ask while it is down
+      await first.exited;
 
-    // Same data directory, same port: the lock the dead process left behind must not keep it from starting.
-    expect(readFileSync(join(dataDir, "pglite", "rekey.pid"), "utf8"), "the dead process's lock is still there").toBe(String(first.child.pid));
-    gate.open();
-    const second = await startInstance("second", env, first.port);
-    const restartMs = second.readyAt - killedAt;
-    current = second;
-    await vi.waitFor(() => expect(stream.answered("second")).toBeGreaterThanOrEqual(20), { timeout: 20_000, interval: 20 });
-    const sent = await stream.stop();
+      // Same data directory, same port: the lock the dead process left behind must not keep it from starting.
+      expect(readFileSync(join(dataDir, "pglite", "rekey.pid"), "utf8"), "the dead process's lock is still there").toBe(String(first.child.pid));
+      gate.open();
+      const second = await startInstance("second", env, first.port);
+      const restartMs = second.readyAt - killedAt;
+      current = second;
+      await vi.waitFor(() => expect(stream.answered("second")).toBeGreaterThanOrEqual(20), { timeout: 20_000, interval: 20 });
+      const sent = await stream.stop();
 
-    await vi.waitFor(
-      () => {
-        // The held rows and everything after them reach the provider while the instance runs.
-        const keys = new Set(capture.emails.map((e) => e.idempotencyKey));
-        for (const h of gate.held) expect(keys.has(h.key), `held ${h.key} accepted`).toBe(true);
-      },
-      { timeout: 40_000, interval: 100 },
-    );
-    const lastHeldAcceptedAt = Math.max(
-      ...gate.held.map((h) => Math.max(...capture.requests.filter((r) => r.idempotencyKey === h.key).map((r) => r.at.getTime()))),
-    );
-    // The restarted process owns the directory alone: it frees the dead one's claims at start instead of
-    // waiting out their leases. Once the provider has every answered request's email, a clean stop (which
-    // drains the sends in flight) leaves nothing pending, and the directory can be read.
-    await vi.waitFor(
-      () => {
-        expect(capture.emails.length).toBeGreaterThanOrEqual(sent.filter((s) => s.known && s.status === 200).length);
-      },
-      { timeout: 40_000, interval: 200 },
-    );
-    second.child.kill("SIGTERM");
-    await second.exited;
-    expect(second.child.exitCode, second.output.join("")).toBe(0);
-    // PGlite is one process per directory: read it once the instance is gone.
-    const check = await openDatabase({ dataDir });
-    const rows = await check.db.select().from(emailOutbox).finally(() => check.close());
-    const byId = new Map(rows.map((row) => [row.id, row]));
+      await vi.waitFor(
+        () => {
+          // The held rows and everything after them reach the provider while the instance runs.
+          const keys = new Set(capture.emails.map((e) => e.idempotencyKey));
+          for (const h of gate.held) expect(keys.has(h.key), `held ${h.key} accepted`).toBe(true);
+        },
+        { timeout: 40_000, interval: 100 },
+      );
+      const lastHeldAcceptedAt = Math.max(
+        ...gate.held.map((h) => Math.max(...capture.requests.filter((r) => r.idempotencyKey === h.key).map((r) => r.at.getTime()))),
+      );
+      // The restarted process owns the directory alone: it frees the dead one's claims at start instead of
+      // waiting out their leases. Once the provider has every answered request's email, a clean stop (which
+      // drains the sends in flight) leaves nothing pending, and the directory can be read.
+      await vi.waitFor(
+        () => {
+          expect(capture.emails.length).toBeGreaterThanOrEqual(sent.filter((s) => s.known && s.status === 200).length);
+        },
+        { timeout: 40_000, interval: 200 },
+      );
+      second.child.kill("SIGTERM");
+      await second.exited;
+      expect(second.child.exitCode, second.output.join("")).toBe(0);
+      // PGlite is one process per directory: read it once the instance is gone.
+      const check = await openDatabase({ dataDir });
+      const rows = await check.db
+        .select()
+        .from(emailOutbox)
+        .finally(() => check.close());
+      const byId = new Map(rows.map((row) => [row.id, row]));
 
-    for (const s of sent.filter((s) => s.via === "second")) expect(s.status, `${s.email} after the restart`).toBe(200);
-    expect(rows.filter((row) => row.status === "pending").map((row) => row.id), "nothing left pending").toEqual([]);
-    checkDelivery(sent, rows, capture);
+      for (const s of sent.filter((s) => s.via === "second")) expect(s.status, `${s.email} after the restart`).toBe(200);
+      expect(
+        rows.filter((row) => row.status === "pending").map((row) => row.id),
+        "nothing left pending",
+      ).toEqual([]);
+      checkDelivery(sent, rows, capture);
 
-    const delays: number[] = [];
-    for (const h of gate.held) {
-      const row = byId.get(h.key);
-      expect(row?.status, `held row ${h.key}`).toBe("sent");
-      delays.push(row!.sentAt!.getTime() - killedAt);
-      expect(row!.sentAt!.getTime() - second.readyAt, `held row ${h.key} sent within 5 s of the restart`).toBeLessThan(5_000);
-      checkHeldSentOnce(h, capture, killedAt);
-    }
+      const delays: number[] = [];
+      for (const h of gate.held) {
+        const row = byId.get(h.key);
+        expect(row?.status, `held row ${h.key}`).toBe("sent");
+        delays.push(row!.sentAt!.getTime() - killedAt);
+        expect(row!.sentAt!.getTime() - second.readyAt, `held row ${h.key} sent within 5 s of the restart`).toBeLessThan(5_000);
+        checkHeldSentOnce(h, capture, killedAt);
+      }
 
-    const answered = sent.filter((s) => s.status === 200).length;
-    console.info(
-      `[crash-recovery/pglite] ${sent.length} requests (${answered} answered 200, ${sent.length - answered} died with the first process), ` +
-        `${rows.length} rows, ${capture.emails.length} emails accepted, ${capture.requests.length} POSTs; ` +
-        `held ${gate.held.length} (${gate.held.filter((h) => h.forwarded).length} already accepted by the provider); ` +
-        `restart listening ${restartMs} ms after the kill; held rows sent ${Math.min(...delays)}–${Math.max(...delays)} ms after the kill ` +
-        `(${Math.min(...delays) - restartMs}–${Math.max(...delays) - restartMs} ms after the restart); last held POST ${lastHeldAcceptedAt - killedAt} ms after the kill; ` +
-        `slowest answer ${slowest(sent)} ms`,
-    );
-  });
+      const answered = sent.filter((s) => s.status === 200).length;
+      console.info(
+        `[crash-recovery/pglite] ${sent.length} requests (${answered} answered 200, ${sent.length - answered} died with the first process), ` +
+          `${rows.length} rows, ${capture.emails.length} emails accepted, ${capture.requests.length} POSTs; ` +
+          `held ${gate.held.length} (${gate.held.filter((h) => h.forwarded).length} already accepted by the provider); ` +
+          `restart listening ${restartMs} ms after the kill; held rows sent ${Math.min(...delays)}–${Math.max(...delays)} ms after the kill ` +
+          `(${Math.min(...delays) - restartMs}–${Math.max(...delays) - restartMs} ms after the restart); last held POST ${lastHeldAcceptedAt - killedAt} ms after the kill; ` +
+          `slowest answer ${slowest(sent)} ms`,
+      );
+    },
+  );
 });

@@ -94,7 +94,8 @@ describe.each(targets)("SIGTERM with requests in flight on $name (CONTRACT §5)"
 
       const answers = await Promise.allSettled(inFlight.map((r) => r.status));
       const statuses = answers.map((a) => (a.status === "fulfilled" ? a.value : `socket error: ${String(a.reason)}`));
-      for (const status of statuses) expect([200, 401], `every request in flight gets its answer (${statuses.join(", ")})\n${output.join("")}`).toContain(status);
+      for (const status of statuses)
+        expect([200, 401], `every request in flight gets its answer (${statuses.join(", ")})\n${output.join("")}`).toContain(status);
 
       expect(await exited).toBe(0);
       expect(Date.now() - signalledAt).toBeLessThan(10_000);

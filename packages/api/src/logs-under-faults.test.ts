@@ -166,7 +166,8 @@ describe.each(targets)("logs under database faults on $name", (target) => {
       // Stored error text: present for the failed jobs, and as safe as the logs.
       const dead = outbox.filter((row) => row.status === "dead");
       expect(dead).toHaveLength(2);
-      for (const row of dead) expect(row.lastError).toMatch(/^DrizzleQueryError \[23514\]: new row for relation "\w+" violates check constraint "fault_\w+"$/);
+      for (const row of dead)
+        expect(row.lastError).toMatch(/^DrizzleQueryError \[23514\]: new row for relation "\w+" violates check constraint "fault_\w+"$/);
       const audits = await db.select().from(auditEvents);
       const deadAudits = audits.filter((row) => row.event === "email.dead");
       expect(deadAudits.map((row) => row.details?.error)).toEqual(dead.map(() => expect.stringContaining("[23514]")));
@@ -181,7 +182,11 @@ describe.each(targets)("logs under database faults on $name", (target) => {
       closed = true;
       await expectLoggedFault(t, "outage", target.name === "postgres" ? /CONNECTION_ENDED|CONNECTION_CLOSED|57P01/ : /PGlite is closed/, async () => {
         await t.close();
-        const fault = await rest.post("resetPassword", { token: token2, new_password: "Third-Secret-Pass-03" }, { authorization: `Bearer ${bearer}` });
+        const fault = await rest.post(
+          "resetPassword",
+          { token: token2, new_password: "Third-Secret-Pass-03" },
+          { authorization: `Bearer ${bearer}` },
+        );
         expect(fault.status).toBe(500);
         expectClean([fault.text], secrets, "the 500 answer");
       });

@@ -73,7 +73,17 @@ describe.each(targets)("pnpm rekey outbox on $name", (target) => {
     expect(lines[1]).toBe("pending 1 · retrying 0 · sent 0 · skipped 0 · dead 1 · expired 0  (oldest waiting: 0s)");
     expect(lines.find((line) => line.startsWith("ID"))).toMatch(/^ID +KIND +STATE +RECIPIENT +ATTEMPTS +AGE +NEXT ATTEMPT +DEADLINE +REASON$/);
     const deadLine = lines.find((line) => line.startsWith(dead))!;
-    expect(deadLine.split(/ {2,}/)).toEqual([dead, "password_reset", "dead", "d***@example.com", "1", "1m30s", "-", "in 8m30s", expect.stringContaining("422")]);
+    expect(deadLine.split(/ {2,}/)).toEqual([
+      dead,
+      "password_reset",
+      "dead",
+      "d***@example.com",
+      "1",
+      "1m30s",
+      "-",
+      "in 8m30s",
+      expect.stringContaining("422"),
+    ]);
     const pendingLine = lines.find((line) => line.startsWith(pending))!;
     expect(pendingLine.split(/ {2,}/)).toEqual([pending, "password_reset", "pending", "p***@example.com", "0", "0s", "due", "in 10m00s", "-"]);
     expect(list.stdout).not.toMatch(/(dina|paul)@/);
@@ -132,7 +142,13 @@ describe.each(targets)("pnpm rekey outbox on $name", (target) => {
     expect(notOurs.code).toBe(1);
     expect(notOurs.stderr).toContain("answered 200 with something other than JSON");
 
-    for (const args of [["outbox", "list", "--state", "stuck"], ["outbox", "requeue"], ["outbox", "requeue", "not-an-id"], ["outbox", "list", "--limit", "0"], ["mail"]]) {
+    for (const args of [
+      ["outbox", "list", "--state", "stuck"],
+      ["outbox", "requeue"],
+      ["outbox", "requeue", "not-an-id"],
+      ["outbox", "list", "--limit", "0"],
+      ["mail"],
+    ]) {
       const wrong = await rekey(args, { REKEY_URL: r.url });
       expect([wrong.code, wrong.stderr.startsWith("rekey: ")], args.join(" ")).toEqual([2, true]);
     }

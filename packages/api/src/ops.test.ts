@@ -49,7 +49,14 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
     expect(all.body.oldest_pending_seconds).toBe(5);
     expect(all.body.rows).toEqual([
       expect.objectContaining({ id: ids.pending, state: "pending", recipient: "p***@example.com", attempts: 0, age_seconds: 4, reason: null }),
-      expect.objectContaining({ id: ids.retrying, state: "retrying", recipient: "r***@example.com", attempts: 1, age_seconds: 5, next_attempt_in_seconds: 25 }),
+      expect.objectContaining({
+        id: ids.retrying,
+        state: "retrying",
+        recipient: "r***@example.com",
+        attempts: 1,
+        age_seconds: 5,
+        next_attempt_in_seconds: 25,
+      }),
       expect.objectContaining({ id: ids.dead, state: "dead", recipient: "d***@example.com", attempts: 1, age_seconds: 6, deadline_in_seconds: 594 }),
       expect.objectContaining({ id: ids.expired, state: "expired", recipient: "e***@example.com", age_seconds: 607, deadline_in_seconds: -7 }),
     ]);
@@ -68,7 +75,11 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
     const r = await rig(target);
     const state = await r.call("/api/ops/outbox?state=stuck", { headers: { "accept-language": "en" } });
     expect(state.status).toBe(400);
-    expect(state.body).toEqual({ code: 501, msg: "Invalid parameters", data: { issues: [{ path: "state", message: expect.stringContaining("dead") }] } });
+    expect(state.body).toEqual({
+      code: 501,
+      msg: "Invalid parameters",
+      data: { issues: [{ path: "state", message: expect.stringContaining("dead") }] },
+    });
     for (const limit of ["0", "abc", "2.5", "-1", "1001", ""]) {
       const answer = await r.call(`/api/ops/outbox?limit=${limit}`);
       expect([answer.status, answer.body.data.issues[0].path], limit).toEqual([400, "limit"]);
@@ -105,10 +116,13 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
     expect(answer.body).toEqual({ requeued: [id], too_late: [], not_dead: [], wake_error: null });
     await vi.waitFor(async () => expect(await r.delivered()).toEqual(["dana@example.com"]), { timeout: 10_000, interval: 20 });
     // The row is marked sent just after the provider took the message.
-    await vi.waitFor(async () => expect((await r.call("/api/ops/outbox?state=sent")).body.rows).toEqual([expect.objectContaining({ id, state: "sent" })]), {
-      timeout: 10_000,
-      interval: 20,
-    });
+    await vi.waitFor(
+      async () => expect((await r.call("/api/ops/outbox?state=sent")).body.rows).toEqual([expect.objectContaining({ id, state: "sent" })]),
+      {
+        timeout: 10_000,
+        interval: 20,
+      },
+    );
     const after = await r.call("/api/ops/outbox?state=sent");
     expect(after.body.counts.dead).toBe(0);
     expect((await r.call("/api/ops/outbox/requeue", json({ ids: [id] }))).body).toMatchObject({ requeued: [], not_dead: [{ id, state: "sent" }] });
@@ -145,7 +159,10 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
       { "sec-fetch-site": "cross-site" },
     ];
     for (const headers of elsewhere) {
-      for (const [path, init] of [["/api/ops/outbox", {}], ["/api/ops/outbox/requeue", json({ dead: true })]] as const) {
+      for (const [path, init] of [
+        ["/api/ops/outbox", {}],
+        ["/api/ops/outbox/requeue", json({ dead: true })],
+      ] as const) {
         const answer = await r.call(path, { ...init, headers: { ...("headers" in init ? init.headers : {}), ...headers } });
         expect([answer.status, answer.body], `${path} ${JSON.stringify(headers)}`).toEqual([404, { code: 404, msg: "接口不存在", data: null }]);
       }
@@ -154,7 +171,16 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
     }
     // A client cannot claim to be the socket peer: the front overwrites the header from the socket.
     const direct = (peer: string) =>
-      opsResponse({ method: "GET", url: "http://localhost/api/ops/outbox", headers: new Headers({ [REMOTE_ADDR_HEADER]: peer, host: "localhost" }), body: null }, r.runtime, "/api/ops/outbox");
+      opsResponse(
+        {
+          method: "GET",
+          url: "http://localhost/api/ops/outbox",
+          headers: new Headers({ [REMOTE_ADDR_HEADER]: peer, host: "localhost" }),
+          body: null,
+        },
+        r.runtime,
+        "/api/ops/outbox",
+      );
     for (const peer of ["192.168.1.23", "10.0.0.7", "fe80::1", ""]) expect((await direct(peer)).status, peer).toBe(404);
     expect((await direct("::ffff:127.0.0.1")).status).toBe(200);
     expect((await r.call("/api/ops/outbox", { headers: { host: "rekey.test" } })).status).toBe(200);
@@ -176,7 +202,10 @@ describe.each(targets)("pnpm rekey outbox: the operators' endpoints on $name", (
     expect([plain.status, plain.body]).toEqual([200, { status: "ok" }]);
     const detail = await r.call("/api/health?detail=1");
     expect(detail.status).toBe(200);
-    expect(detail.body).toEqual({ status: "ok", outbox: { pending: 1, retrying: 1, sent: 0, skipped: 0, dead: 1, expired: 1, oldest_pending_seconds: 5 } });
+    expect(detail.body).toEqual({
+      status: "ok",
+      outbox: { pending: 1, retrying: 1, sent: 0, skipped: 0, dead: 1, expired: 1, oldest_pending_seconds: 5 },
+    });
     expect((await r.call("/api/health?detail=yes")).body).toEqual({ status: "ok" });
     expect((await r.call("/api/health?detail=1", { method: "HEAD" })).status).toBe(200);
   });

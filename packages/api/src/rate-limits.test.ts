@@ -99,7 +99,9 @@ describe.each(targets)("small limits on $name", (target) => {
       message: LIMITED_MSG,
       retryAfter: 60,
     });
-    expect(await failureOf(caller().auth.passwordReset.reset({ token, new_password: "Fresh-Pass-1234" }))).toMatchObject({ domainCode: "RATE_LIMITED" });
+    expect(await failureOf(caller().auth.passwordReset.reset({ token, new_password: "Fresh-Pass-1234" }))).toMatchObject({
+      domainCode: "RATE_LIMITED",
+    });
     await expect(callerFor(t.runtime, { ip: nextIp() }).auth.passwordReset.verify({ token })).resolves.toMatchObject({ valid: true });
     expect((await auditRows(t.runtime, "rate_limit.hit", "token_ip")).filter((row) => row.ip === ip)).toHaveLength(2);
 

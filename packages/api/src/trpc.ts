@@ -4,25 +4,28 @@ import type { ApiContext } from "./context";
 import { describeError, toTRPCError } from "./errors";
 import type { ProcedureMeta } from "./rest/meta";
 
-const t = initTRPC.context<ApiContext>().meta<ProcedureMeta>().create({
-  /** Never stack traces or internal messages: only the domain code, its message and what a client can act on. */
-  isDev: false,
-  errorFormatter({ shape, error, ctx }) {
-    const described = describeError(error, ctx?.meta.locale ?? "zh-CN");
-    return {
-      ...shape,
-      message: described.message,
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        path: shape.data.path,
-        domainCode: described.code,
-        retryAfter: described.retryAfter ?? null,
-        issues: described.issues ?? null,
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<ApiContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    /** Never stack traces or internal messages: only the domain code, its message and what a client can act on. */
+    isDev: false,
+    errorFormatter({ shape, error, ctx }) {
+      const described = describeError(error, ctx?.meta.locale ?? "zh-CN");
+      return {
+        ...shape,
+        message: described.message,
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          domainCode: described.code,
+          retryAfter: described.retryAfter ?? null,
+          issues: described.issues ?? null,
+        },
+      };
+    },
+  });
 
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;

@@ -17,7 +17,14 @@ export async function ensureDemoAccount(deps: AuthDeps): Promise<{ email: string
   const now = deps.clock();
   const inserted = await deps.db
     .insert(users)
-    .values({ email: DEMO_EMAIL, username: DEMO_USERNAME, passwordHash: await hashPassword(password), passwordChangedAt: now, createdAt: now, updatedAt: now })
+    .values({
+      email: DEMO_EMAIL,
+      username: DEMO_USERNAME,
+      passwordHash: await hashPassword(password),
+      passwordChangedAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: users.id });
   return inserted.length ? { email: DEMO_EMAIL, username: DEMO_USERNAME, password } : null;

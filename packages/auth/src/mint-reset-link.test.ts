@@ -134,7 +134,8 @@ describe.each(targets)("mintResetLink (the email job) on $name", (target) => {
       if (minted.status === "send") tokens.set(id, tokenOf(minted.link));
     }
     await expect(verifyResetToken(deps, { token: tokens.get(ids[0]!)! }, meta())).rejects.toMatchObject({ code: "TOKEN_INVALID" });
-    for (const id of ids.slice(1)) await expect(verifyResetToken(deps, { token: tokens.get(id)! }, meta())).resolves.toMatchObject({ username: "jan" });
+    for (const id of ids.slice(1))
+      await expect(verifyResetToken(deps, { token: tokens.get(id)! }, meta())).resolves.toMatchObject({ username: "jan" });
     await expect(mintResetLink(deps, ids[0]!)).resolves.toEqual({ status: "skip", reason: "superseded" });
   });
 });

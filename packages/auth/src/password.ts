@@ -43,10 +43,7 @@ export function commonPasswordCount(): number {
  * The password policy (`@rekey/validators`) plus the one rule only the server can check: a new password
  * differs from the current one. Throws the first AuthError that applies.
  */
-export async function assertPasswordAcceptable(
-  password: string,
-  options: { minLength: number; currentHash?: string },
-): Promise<void> {
+export async function assertPasswordAcceptable(password: string, options: { minLength: number; currentHash?: string }): Promise<void> {
   const problem = passwordProblem(password, { minLength: options.minLength, isCommon: isCommonPassword });
   if (problem) throw new AuthError(problem.code, problem.params);
   if (options.currentHash && (await verifyPassword(options.currentHash, password))) {

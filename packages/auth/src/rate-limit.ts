@@ -35,7 +35,10 @@ export function ipSubject(ip: string | null): string {
   const left = head ? head.split(":") : [];
   const right = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
   const groups = [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right];
-  return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 const keyOf = (hit: LimitHit) => `${hit.name}:${hit.subject}`;
@@ -121,13 +124,7 @@ function state(row: { count: number; windowEndsAt: Date } | undefined, max: numb
 }
 
 /** Hits a limit and, past it, records the event and throws RATE_LIMITED with the wait. */
-export async function enforceLimit(
-  deps: AuthDeps,
-  meta: RequestMeta,
-  name: RateLimitName,
-  subject: string,
-  hit = hitLimit,
-): Promise<void> {
+export async function enforceLimit(deps: AuthDeps, meta: RequestMeta, name: RateLimitName, subject: string, hit = hitLimit): Promise<void> {
   const result = await hit(deps, name, subject);
   if (!result.limited) return;
   await audit(deps.db, deps.clock(), meta, { event: "rate_limit.hit", reason: name, subject });

@@ -22,7 +22,11 @@ describe.each(targets)("resetting with the emailed code (CONTRACT §4a) on $name
     expect(code).toMatch(/^\d{8}$/);
 
     for (const typed of [code, shown(code), `${code.slice(0, 4)}-${code.slice(4)}`]) {
-      expect(await verifyResetToken(deps, { email: amy.email, code: typed }, meta())).toEqual({ maskedEmail: "a***@example.com", username: "amy", expiresAt });
+      expect(await verifyResetToken(deps, { email: amy.email, code: typed }, meta())).toEqual({
+        maskedEmail: "a***@example.com",
+        username: "amy",
+        expiresAt,
+      });
     }
     await resetPassword(deps, { email: amy.email, code: shown(code), new_password: NEW_PASSWORD }, meta());
     await expect(signIn(deps, { account: amy.email, password: NEW_PASSWORD }, "api", meta())).resolves.toMatchObject({ user: { id: amy.id } });
@@ -79,7 +83,8 @@ describe.each(targets)("resetting with the emailed code (CONTRACT §4a) on $name
     for (const code of [first.code, second.code]) {
       await expect(verifyResetToken(deps, { email: eve.email, code }, meta())).rejects.toMatchObject({ code: "TOKEN_INVALID" });
     }
-    for (const token of [first.token, second.token]) await expect(verifyResetToken(deps, { token }, meta())).resolves.toMatchObject({ username: "eve" });
+    for (const token of [first.token, second.token])
+      await expect(verifyResetToken(deps, { token }, meta())).resolves.toMatchObject({ username: "eve" });
     // Asking again brings a new code that works.
     deps.clock.advance(5);
     const third = await askForLink(deps, eve.email);
@@ -90,7 +95,10 @@ describe.each(targets)("resetting with the emailed code (CONTRACT §4a) on $name
     const deps = suite.deps({ env: { RATE_LIMITS: "token_ip=3/1m" } });
     const fay = await signUpPerson(deps, "fay");
     const { code } = await askForLink(deps, fay.email);
-    for (let i = 0; i < 3; i++) await expect(verifyResetToken(deps, { email: fay.email, code: other(code) }, meta("203.0.113.7"))).rejects.toMatchObject({ code: "TOKEN_INVALID" });
+    for (let i = 0; i < 3; i++)
+      await expect(verifyResetToken(deps, { email: fay.email, code: other(code) }, meta("203.0.113.7"))).rejects.toMatchObject({
+        code: "TOKEN_INVALID",
+      });
     await expect(verifyResetToken(deps, { email: fay.email, code }, meta("203.0.113.7"))).rejects.toMatchObject({ code: "RATE_LIMITED" });
     await expect(verifyResetToken(deps, { email: fay.email, code }, meta("203.0.113.8"))).resolves.toMatchObject({ username: "fay" });
   });

@@ -13,11 +13,7 @@ import { resolveResetToken, type ResetCredential } from "./reset-token";
  * link and code of the user, lifts an account lock, ends every session (web and API) and queues the
  * "password changed" email.
  */
-export async function resetPassword(
-  deps: AuthDeps,
-  input: ResetCredential & { new_password: string },
-  meta: RequestMeta,
-): Promise<void> {
+export async function resetPassword(deps: AuthDeps, input: ResetCredential & { new_password: string }, meta: RequestMeta): Promise<void> {
   const { db, config } = deps;
   await enforceLimit(deps, meta, "token_ip", ipSubject(meta.ip));
   const event = "password_reset.reset_failed";

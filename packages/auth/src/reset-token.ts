@@ -98,5 +98,6 @@ async function countWrongCode(deps: AuthDeps, userId: string, meta: RequestMeta)
     .set({ codeHash: null })
     .where(and(eq(passwordResetTokens.userId, userId), isNotNull(passwordResetTokens.codeHash)))
     .returning({ id: passwordResetTokens.id });
-  if (burnt.length > 0) await audit(deps.db, now, meta, { event: "password_reset.codes_burnt", reason: "wrong_codes", userId, details: { codes: burnt.length } });
+  if (burnt.length > 0)
+    await audit(deps.db, now, meta, { event: "password_reset.codes_burnt", reason: "wrong_codes", userId, details: { codes: burnt.length } });
 }

@@ -43,7 +43,10 @@ export async function reportPasswordChange(deps: AuthDeps, input: { token: strin
     throw new AuthError(code);
   };
   if (!isWellFormedToken(input.token)) return fail("TOKEN_INVALID", "malformed");
-  const [found] = await db.select().from(secureAccountTokens).where(eq(secureAccountTokens.tokenHash, sha256Hex(input.token)));
+  const [found] = await db
+    .select()
+    .from(secureAccountTokens)
+    .where(eq(secureAccountTokens.tokenHash, sha256Hex(input.token)));
   if (!found) return fail("TOKEN_INVALID", "unknown");
   if (found.usedAt) return fail("TOKEN_INVALID", "used", found.userId);
   if (found.expiresAt.getTime() <= deps.clock().getTime()) return fail("TOKEN_EXPIRED", "expired", found.userId);
@@ -64,6 +67,11 @@ export async function reportPasswordChange(deps: AuthDeps, input: { token: strin
       .update(passwordResetTokens)
       .set({ revokedAt: now, codeHash: null })
       .where(and(eq(passwordResetTokens.userId, found.userId), isNull(passwordResetTokens.usedAt), isNull(passwordResetTokens.revokedAt)));
-    await audit(tx, now, meta, { event: "account.secured", reason: "password_change_reported", userId: found.userId, details: { tokenId: found.id } });
+    await audit(tx, now, meta, {
+      event: "account.secured",
+      reason: "password_change_reported",
+      userId: found.userId,
+      details: { tokenId: found.id },
+    });
   });
 }

@@ -7,11 +7,7 @@ import { enforceLimit, ipSubject } from "./rate-limit";
 import { findUserByAccount, findUserByEmail } from "./users";
 
 /** Creates an account. Email and username are unique ignoring case. */
-export async function signUp(
-  deps: AuthDeps,
-  input: { email: string; username: string; password: string },
-  meta: RequestMeta,
-): Promise<User> {
+export async function signUp(deps: AuthDeps, input: { email: string; username: string; password: string }, meta: RequestMeta): Promise<User> {
   const { db, config } = deps;
   await enforceLimit(deps, meta, "signup_ip", ipSubject(meta.ip));
   if (await findUserByEmail(db, input.email)) throw new AuthError("EMAIL_TAKEN");
@@ -23,7 +19,15 @@ export async function signUp(
   try {
     const [user] = await db
       .insert(users)
-      .values({ email: input.email, username: input.username, passwordHash, locale: meta.locale, passwordChangedAt: now, createdAt: now, updatedAt: now })
+      .values({
+        email: input.email,
+        username: input.username,
+        passwordHash,
+        locale: meta.locale,
+        passwordChangedAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })
       .returning();
     await audit(db, now, meta, { event: "sign_up.completed", userId: user!.id, subject: input.email });
     return user!;

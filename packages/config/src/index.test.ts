@@ -170,14 +170,11 @@ describe("RATE_LIMITS", () => {
     expect(loadConfig({}).rateLimits.rules.reset_ip).toEqual({ max: 10, windowSeconds: 900 });
   });
 
-  it.each(["nope=1/1m", "reset_ip=0/1m", "reset_ip=5/0m", "reset_ip=5", "reset_ip=5/1d", "reset_ip=-1/1m"])(
-    "refuses %s",
-    (value) => {
-      const message = rejection({ RATE_LIMITS: value });
-      expect(message).toMatch(/^\s*RATE_LIMITS:/m);
-      expect(message).toContain(`"${value}"`);
-    },
-  );
+  it.each(["nope=1/1m", "reset_ip=0/1m", "reset_ip=5/0m", "reset_ip=5", "reset_ip=5/1d", "reset_ip=-1/1m"])("refuses %s", (value) => {
+    const message = rejection({ RATE_LIMITS: value });
+    expect(message).toMatch(/^\s*RATE_LIMITS:/m);
+    expect(message).toContain(`"${value}"`);
+  });
 });
 
 describe("email and Inngest modes", () => {

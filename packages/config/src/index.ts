@@ -41,7 +41,10 @@ const UNIT_SECONDS = { s: 1, m: 60, h: 3600 } as const;
 export function parseRateLimits(raw: string, ctx: z.RefinementCtx): RateLimitsConfig {
   const rules: Record<RateLimitName, RateLimitRule> = { ...RATE_LIMIT_DEFAULTS };
   let enabled = true;
-  for (const part of raw.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     if (part === "on" || part === "off") {
       enabled = part === "on";
       continue;
@@ -88,7 +91,10 @@ const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     DATABASE_URL: optionalString.pipe(
-      z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional(),
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+        .optional(),
     ),
     DATA_DIR: z.string().default(".data"),
     APP_NAME: z.string().min(1).max(64).default("Rekey"),
@@ -106,7 +112,12 @@ const envSchema = z
     PASSWORD_MIN_LENGTH: z.coerce.number().int().min(6).max(128).default(6),
     PASSWORD_RESET_REVEAL_UNKNOWN_EMAIL: flag.default(false),
     PASSWORD_RESET_NOTIFY_UNKNOWN: flag.default(false),
-    SESSION_TTL_SECONDS: z.coerce.number().int().min(300).max(31_536_000).default(30 * 86_400),
+    SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(300)
+      .max(31_536_000)
+      .default(30 * 86_400),
     CAPTCHA: z.enum(["off", "adaptive", "always"]).default("adaptive"),
     RATE_LIMITS: z.string().default("on").transform(parseRateLimits),
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),

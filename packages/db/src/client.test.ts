@@ -28,7 +28,10 @@ describe("embedded PGlite", () => {
       // Another process tries the same directory.
       const script = `import("./src/client.ts").then(m => m.openDatabase({ dataDir: ${JSON.stringify(dataDir)} }))
         .then(() => process.exit(0), (e) => { console.error(e.name + ": " + e.message); process.exit(3); })`;
-      const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", "-e", script], {
+        cwd: join(import.meta.dirname, ".."),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let stderr = "";
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));

@@ -22,7 +22,10 @@ function everything(error: unknown): string {
   const seen: unknown[] = [];
   const walk = (value: unknown): string =>
     typeof value === "object" && value !== null && !seen.includes(value)
-      ? (seen.push(value), Object.getOwnPropertyNames(value).map((k) => `${k}=${walk((value as Record<string, unknown>)[k])}`).join(" "))
+      ? (seen.push(value),
+        Object.getOwnPropertyNames(value)
+          .map((k) => `${k}=${walk((value as Record<string, unknown>)[k])}`)
+          .join(" "))
       : String(value);
   return walk(error);
 }
@@ -120,7 +123,12 @@ describe.each(targets)("summarizeError with real $name errors", (target) => {
   it("a closed database: a short connection error, no SQL parameters", { timeout: DB_TIMEOUT }, async () => {
     const handle = await target.create();
     await handle.close();
-    const error = await thrown(() => handle.db.select().from(users).where(sql`${users.email} = ${email}`));
+    const error = await thrown(() =>
+      handle.db
+        .select()
+        .from(users)
+        .where(sql`${users.email} = ${email}`),
+    );
     expect(everything(error)).toContain(email);
     const summary = summarizeError(error);
     expect(summary.name).toBe("DrizzleQueryError");
@@ -167,7 +175,7 @@ describe("scrubSecrets", () => {
     [`base64 ${Buffer.from(randomBytes(60)).toString("base64")}`, "base64 [redacted]"],
     [`Failed query: insert into t (a) values ($1)\nparams: ${token},x`, "Failed query: insert into t (a) values ($1)\n[parameters removed]"],
     [`oops. Failing row contains (1, ${token}).`, "oops. [row removed]"],
-    ['Key (lower(email))=(a@b.c) already exists.', "Key (lower(email))=([redacted])"],
+    ["Key (lower(email))=(a@b.c) already exists.", "Key (lower(email))=([redacted])"],
   ])("%s", (input, expected) => {
     expect(scrubSecrets(input)).toBe(expected);
   });

@@ -78,7 +78,10 @@ describe.each(targets)("migration 0001_outbox_deadlines on $name", (target) => {
     expect(rows.every((row) => row.lockedBy === null)).toBe(true);
 
     // The new status is usable, and the column takes no default: a writer must state the deadline.
-    await current.db.update(emailOutbox).set({ status: "expired" }).where(sql`${emailOutbox.id} = '00000000-0000-4000-8000-0000000000a1'`);
+    await current.db
+      .update(emailOutbox)
+      .set({ status: "expired" })
+      .where(sql`${emailOutbox.id} = '00000000-0000-4000-8000-0000000000a1'`);
     await expect(
       current.db.execute(sql.raw(`insert into email_outbox (kind, recipient) values ('password_reset', 'b@example.com')`)),
     ).rejects.toThrow();

@@ -4,7 +4,14 @@ import { renderEmail, type EmailMessage } from "./render";
 
 const reset = (props: Partial<Extract<EmailMessage, { kind: "password_reset" }>["props"]>): EmailMessage => ({
   kind: "password_reset",
-  props: { appName: "Acme ID", username: "alice", link: "https://id.example.com/reset-password?token=abc", code: "0123 4567", expiresInMinutes: 10, ...props },
+  props: {
+    appName: "Acme ID",
+    username: "alice",
+    link: "https://id.example.com/reset-password?token=abc",
+    code: "0123 4567",
+    expiresInMinutes: 10,
+    ...props,
+  },
 });
 const changed = (props: Partial<Extract<EmailMessage, { kind: "password_changed" }>["props"]>): EmailMessage => ({
   kind: "password_changed",
@@ -32,7 +39,7 @@ const messages: EmailMessage[] = [
   reset({ appName: "Other <App>", locale: "en" }),
   changed({}),
   changed({ locale: "en", ip: "", userAgent: "" }),
-  changed({ ip: "2001:db8::1", userAgent: "curl/8 <script>alert(1)</script> & \"q\"" }),
+  changed({ ip: "2001:db8::1", userAgent: 'curl/8 <script>alert(1)</script> & "q"' }),
   changed({ userAgent: "tab\there" }),
 ];
 

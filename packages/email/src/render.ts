@@ -1,11 +1,7 @@
 import { render } from "@react-email/render";
 import type { EmailKind } from "@rekey/validators";
 import { createElement, type ReactElement } from "react";
-import {
-  PasswordChangedEmail,
-  passwordChangedSubject,
-  type PasswordChangedEmailProps,
-} from "./templates/password-changed";
+import { PasswordChangedEmail, passwordChangedSubject, type PasswordChangedEmailProps } from "./templates/password-changed";
 import { NoAccountEmail, noAccountSubject, type NoAccountEmailProps } from "./templates/no-account";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./templates/password-reset";
 

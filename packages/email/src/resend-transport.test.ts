@@ -86,9 +86,7 @@ describe("createResendTransport", () => {
   });
 
   it("treats a 500 as retryable", async () => {
-    const { baseUrl } = await startServer((res) =>
-      json(res, 500, { statusCode: 500, name: "internal_server_error", message: "boom" }),
-    );
+    const { baseUrl } = await startServer((res) => json(res, 500, { statusCode: 500, name: "internal_server_error", message: "boom" }));
     const result = await createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
     expect(result).toMatchObject({ ok: false, retryable: true, status: 500 });
   });
@@ -104,12 +102,7 @@ describe("createResendTransport", () => {
 
   it("treats a 429 as retryable and passes Retry-After on", async () => {
     const { baseUrl } = await startServer((res) =>
-      json(
-        res,
-        429,
-        { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" },
-        { "retry-after": "7" },
-      ),
+      json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests" }, { "retry-after": "7" }),
     );
     const result = await createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
     expect(result).toEqual(expect.objectContaining({ ok: false, retryable: true, status: 429, retryAfterSeconds: 7 }));
@@ -144,9 +137,7 @@ describe("createResendTransport", () => {
     const unavailable = await startServer((res) =>
       json(res, 503, { statusCode: 503, name: "service_unavailable", message: "down" }, { "retry-after": "4" }),
     );
-    const refused = await startServer((res) =>
-      json(res, 422, { statusCode: 422, name: "validation_error", message: "bad" }, { "retry-after": "4" }),
-    );
+    const refused = await startServer((res) => json(res, 422, { statusCode: 422, name: "validation_error", message: "bad" }, { "retry-after": "4" }));
     const send = (baseUrl: string) => createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
     expect(await send(unavailable.baseUrl)).toMatchObject({ ok: false, retryable: true, status: 503, retryAfterSeconds: 4 });
     expect(await send(refused.baseUrl)).not.toHaveProperty("retryAfterSeconds");
@@ -158,9 +149,7 @@ describe("createResendTransport", () => {
   });
 
   it("treats a 422 validation error as final", async () => {
-    const { baseUrl } = await startServer((res) =>
-      json(res, 422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field." }),
-    );
+    const { baseUrl } = await startServer((res) => json(res, 422, { statusCode: 422, name: "validation_error", message: "Invalid `to` field." }));
     const result = await createResendTransport({ apiKey: API_KEY, baseUrl, from, timeoutMs: 2000 }).send(input);
     expect(result).toMatchObject({ ok: false, retryable: false, status: 422 });
     expect(result.ok === false && result.error).toContain("Invalid `to` field.");

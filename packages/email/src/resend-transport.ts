@@ -66,7 +66,10 @@ function normaliseBaseUrl(raw: string): string {
 
 /** Removes the key (and any bearer credential) from text that may echo a request, then bounds its length. */
 function redact(text: string, apiKey: string): string {
-  const withoutKey = text.split(apiKey).join("[redacted]").replace(/Bearer\s+\S+/gi, "Bearer [redacted]");
+  const withoutKey = text
+    .split(apiKey)
+    .join("[redacted]")
+    .replace(/Bearer\s+\S+/gi, "Bearer [redacted]");
   return withoutKey.length > MAX_ERROR_LENGTH ? `${withoutKey.slice(0, MAX_ERROR_LENGTH)}…` : withoutKey;
 }
 
@@ -79,10 +82,7 @@ interface SdkError {
 function classify(error: SdkError, headers: Record<string, string> | null, apiKey: string): SendResult {
   const name = typeof error.name === "string" ? error.name : "unknown_error";
   const message = typeof error.message === "string" ? error.message : "";
-  const status =
-    typeof error.statusCode === "number" && Number.isInteger(error.statusCode)
-      ? error.statusCode
-      : STATUS_BY_NAME[name];
+  const status = typeof error.statusCode === "number" && Number.isInteger(error.statusCode) ? error.statusCode : STATUS_BY_NAME[name];
   // No headers means no HTTP response reached the SDK: DNS, refused connection, reset, TLS...
   if (headers === null && status === undefined) {
     return { ok: false, retryable: true, error: redact(`resend network error: ${message || name}`, apiKey) };
@@ -148,13 +148,11 @@ export function createResendTransport(options: ResendTransportOptions): Transpor
           return { ok: false, retryable: true, error: "resend answered without an email id" };
         }
         return { ok: true, id: response.data.id };
-      })().catch(
-        (err: unknown): SendResult => ({
-          ok: false,
-          retryable: true,
-          error: redact(`resend send failed: ${err instanceof Error ? err.message : String(err)}`, apiKey),
-        }),
-      );
+      })().catch((err: unknown): SendResult => ({
+        ok: false,
+        retryable: true,
+        error: redact(`resend send failed: ${err instanceof Error ? err.message : String(err)}`, apiKey),
+      }));
       try {
         return await Promise.race([attempt, timedOut]);
       } finally {

@@ -110,7 +110,10 @@ export async function startApp(databaseUrl: string, resendUrl: string): Promise<
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exitedWith !== undefined) throw new Error(`the app exited (${exitedWith}):\n${output.join("\n")}`);
-    const status = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status, () => 0);
+    const status = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (status === 200) return app;
     if (Date.now() > deadline) {
       await app.stop();
@@ -130,7 +133,15 @@ export async function seedAccounts(databaseUrl: string, groups: Record<string, n
       for (let from = 0; from < count; from += 1000) {
         const rows = [];
         for (let i = from; i < Math.min(count, from + 1000); i++) {
-          rows.push({ email: address(prefix, i), username: `${prefix}${i}`, passwordHash, locale: i % 2 ? "en" : "zh-CN", passwordChangedAt: now, createdAt: now, updatedAt: now });
+          rows.push({
+            email: address(prefix, i),
+            username: `${prefix}${i}`,
+            passwordHash,
+            locale: i % 2 ? "en" : "zh-CN",
+            passwordChangedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          });
         }
         await handle.db.insert(users).values(rows);
       }

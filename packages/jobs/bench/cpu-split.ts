@@ -49,7 +49,9 @@ try {
     while (kind === "known" && server.emails.length < N) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = [cpuMs(app.pid), postgresCpuMs(), cpuMs(process.pid), Date.now()];
     const per = (i: number) => ((after[i]! - before[i]!) / N).toFixed(2);
-    console.log(`${kind}: ${N} requests in ${after[3]! - before[3]!} ms; CPU per request: app ${per(0)} ms, postgres ${per(1)} ms, bench ${per(2)} ms`);
+    console.log(
+      `${kind}: ${N} requests in ${after[3]! - before[3]!} ms; CPU per request: app ${per(0)} ms, postgres ${per(1)} ms, bench ${per(2)} ms`,
+    );
   }
   client.close();
 } finally {

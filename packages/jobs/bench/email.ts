@@ -67,7 +67,10 @@ async function main(): Promise<void> {
     // Warm-up: JIT, connection pools, the first render; both kinds of address.
     console.log("warm-up …");
     await openLoop(200, 50, (i) => reset(i % 2 ? `nobody-warm-${i}@bench.test` : address("warm", i / 2)));
-    await awaitEmails(server, Array.from({ length: 100 }, (_, i) => address("warm", i)));
+    await awaitEmails(
+      server,
+      Array.from({ length: 100 }, (_, i) => address("warm", i)),
+    );
     const warm = app.memory();
 
     console.log(`${RATE} requests/s for ${SECONDS} s …`);
@@ -86,8 +89,28 @@ async function main(): Promise<void> {
     row("request → provider max", `${fmt(Math.max(...delays))} ms`);
     row("emails delivered", `${delivered} / ${count}`, `${count}`, check(delivered === count));
     row("requests answered 200", `${load.shots.filter((s) => s.status === 200).length} / ${count}`);
-    row("answer time p50 / p99 under that load", `${fmt(quantile(load.shots.map((s) => s.ms), 0.5), 1)} / ${fmt(quantile(load.shots.map((s) => s.ms), 0.99), 1)} ms`);
-    row("send rate while offered that load", `${fmt(inWindow / ((loadEnd - firstSent) / 1000), 1)} emails/s`, `${RATE}/s`, check(inWindow >= count * 0.95));
+    row(
+      "answer time p50 / p99 under that load",
+      `${fmt(
+        quantile(
+          load.shots.map((s) => s.ms),
+          0.5,
+        ),
+        1,
+      )} / ${fmt(
+        quantile(
+          load.shots.map((s) => s.ms),
+          0.99,
+        ),
+        1,
+      )} ms`,
+    );
+    row(
+      "send rate while offered that load",
+      `${fmt(inWindow / ((loadEnd - firstSent) / 1000), 1)} emails/s`,
+      `${RATE}/s`,
+      check(inWindow >= count * 0.95),
+    );
     if (load.lateMs > 50) row("(bench client fell behind its schedule by)", `${fmt(load.lateMs)} ms`);
 
     console.log(`${GAP_REQUESTS} requests at 1 connection, alternating known and unknown …`);
@@ -106,7 +129,10 @@ async function main(): Promise<void> {
     const gap = knownMedian - unknownMedian;
     row("median answer, known / unknown (1 connection)", `${fmt(knownMedian, 2)} / ${fmt(unknownMedian, 2)} ms`);
     row("known − unknown median gap", `${fmt(gap, 2)} ms`, "|gap| ≤ 0.2 ms", check(Math.abs(gap) <= 0.2));
-    await awaitEmails(server, Array.from({ length: GAP_REQUESTS / 2 }, (_, i) => address("gap", i)));
+    await awaitEmails(
+      server,
+      Array.from({ length: GAP_REQUESTS / 2 }, (_, i) => address("gap", i)),
+    );
 
     console.log(`${FLOOD_CONNECTIONS} connections for ${FLOOD_SECONDS} s …`);
     const floodStart = Date.now();
@@ -120,7 +146,8 @@ async function main(): Promise<void> {
     row(`requests accepted (${FLOOD_CONNECTIONS} connections, ${FLOOD_SECONDS} s)`, `${fmt(accepted / seconds)} /s`);
     row("sustained send rate during that flood", `${fmt(duringFlood / seconds)} emails/s`, "≥ accepted/s", check(duringFlood >= accepted * 0.9));
     row("backlog when the flood stopped", `${accepted - duringFlood} emails`);
-    if (floodRecipients.length < flood.length) row("(flood accounts reused: later requests supersede earlier ones)", `${flood.length - floodRecipients.length}`);
+    if (floodRecipients.length < flood.length)
+      row("(flood accounts reused: later requests supersede earlier ones)", `${flood.length - floodRecipients.length}`);
     const mem = app.memory();
     row("app RSS idle / after warm-up / now, peak", `${fmt(idle.rssMiB)} / ${fmt(warm.rssMiB)} / ${fmt(mem.rssMiB)}, ${fmt(mem.peakMiB)} MiB`);
     client.close();

@@ -2,7 +2,19 @@ import { requestPasswordReset } from "@rekey/auth";
 import { auditEvents, eq, passwordResetTokens, type OutboxRow } from "@rekey/db";
 import { testDatabases } from "@rekey/db/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LeakWatch, META, openTestDatabase, RESEND_KEY, resendTo, rowsOf, startRig, TEST_SECRET, type Harness, type Rig, type TestDatabase } from "./testing";
+import {
+  LeakWatch,
+  META,
+  openTestDatabase,
+  RESEND_KEY,
+  resendTo,
+  rowsOf,
+  startRig,
+  TEST_SECRET,
+  type Harness,
+  type Rig,
+  type TestDatabase,
+} from "./testing";
 
 const PASSWORD = "Amber-Falcon-Quarry-26";
 // The transport's timeout is also how close to its deadline a send may start (never less than 1 s).
@@ -102,7 +114,9 @@ describe.each(targets)("delivery deadlines on $name", (target) => {
     }
     const row = await rowNow(h);
     expect(row).toMatchObject({ status: "expired", lockedUntil: null });
-    expect(row.lastError).toMatch(/^the next attempt \(in \d+ s\) would fall after the delivery deadline \(last error: RetryableDeliveryError: resend 500/);
+    expect(row.lastError).toMatch(
+      /^the next attempt \(in \d+ s\) would fall after the delivery deadline \(last error: RetryableDeliveryError: resend 500/,
+    );
     // Every send started at least the transport's timeout before the link expired, and they kept coming
     // (waits capped at a minute) until the last minute or so of its life.
     const expiresAt = request.expiresAt.getTime();
@@ -116,7 +130,13 @@ describe.each(targets)("delivery deadlines on $name", (target) => {
     const [token] = await h.db.select().from(passwordResetTokens).where(eq(passwordResetTokens.outboxId, request.id));
     expect(token!.expiresAt).toEqual(request.expiresAt);
     const audits = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.expired"));
-    expect(audits).toEqual([expect.objectContaining({ reason: "password_reset", subject: "quin@example.com", details: expect.objectContaining({ outboxId: request.id, attempts: row.attempts }) })]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        reason: "password_reset",
+        subject: "quin@example.com",
+        details: expect.objectContaining({ outboxId: request.id, attempts: row.attempts }),
+      }),
+    ]);
 
     h.clock.advance(86_400);
     expect(await worker.drain()).toBe(0);
@@ -129,7 +149,11 @@ describe.each(targets)("delivery deadlines on $name", (target) => {
     await requested(h, "rae@example.com");
     server.script({ status: 429, retryAfter: 900 });
     expect(await h.jobs.worker!.drain()).toBe(1);
-    expect(await rowNow(h)).toMatchObject({ status: "expired", attempts: 1, lastError: expect.stringMatching(/^the next attempt \(in 900 s\) would fall after/) });
+    expect(await rowNow(h)).toMatchObject({
+      status: "expired",
+      attempts: 1,
+      lastError: expect.stringMatching(/^the next attempt \(in 900 s\) would fall after/),
+    });
     h.clock.advance(901);
     expect(await h.jobs.worker!.drain()).toBe(0);
     expect(server.requests).toHaveLength(1);
@@ -140,7 +164,12 @@ describe.each(targets)("delivery deadlines on $name", (target) => {
     const late = await requested(h, "sol@example.com");
     h.clock.advance(601);
     expect(await h.jobs.worker!.drain()).toBe(1);
-    expect(await rowNow(h)).toMatchObject({ id: late.id, status: "expired", attempts: 0, lastError: "the delivery deadline passed before the attempt" });
+    expect(await rowNow(h)).toMatchObject({
+      id: late.id,
+      status: "expired",
+      attempts: 0,
+      lastError: "the delivery deadline passed before the attempt",
+    });
 
     await database.reset();
     const close = await requested(h, "tam@example.com");
@@ -155,7 +184,13 @@ describe.each(targets)("delivery deadlines on $name", (target) => {
     const { server, h } = await setup();
     const request = await requested(h, "uli@example.com");
     // An earlier attempt, rendered differently (before a deploy), was accepted but its answer never came back.
-    const earlier = await resendTo(server).send({ to: "uli@example.com", subject: "Old subject", html: "<p>old</p>", text: "old", idempotencyKey: request.id });
+    const earlier = await resendTo(server).send({
+      to: "uli@example.com",
+      subject: "Old subject",
+      html: "<p>old</p>",
+      text: "old",
+      idempotencyKey: request.id,
+    });
     expect(earlier.ok).toBe(true);
 
     expect(await h.jobs.worker!.drain()).toBe(1);

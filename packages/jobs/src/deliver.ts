@@ -38,7 +38,6 @@ export type DeliveryOutcome =
 /** Compiled once per template shape and process: a full React render per email would own the event loop. */
 const renderer = createEmailRenderer();
 
-
 /** Renders the email an outbox row stands for, or says why there is none to send. */
 async function compose(deps: AuthDeps, row: OutboxRow): Promise<RenderedEmail | { skip: string }> {
   const { config } = deps;
@@ -165,7 +164,8 @@ async function failed(deps: JobDeps, row: OutboxRow, error: unknown, guardMs: nu
   // Unrecorded: another worker holds the row now (this one's lease lapsed); it decides what follows.
   if (!recorded) throw error;
   if (plan.action === "expire") return { status: "expired", reason: plan.reason };
-  if (plan.action === "dead") throw error instanceof PermanentDeliveryError ? error : new PermanentDeliveryError(`${plan.reason}: ${safeErrorText(error)}`);
+  if (plan.action === "dead")
+    throw error instanceof PermanentDeliveryError ? error : new PermanentDeliveryError(`${plan.reason}: ${safeErrorText(error)}`);
   // Our own errors travel on without their cause: a database error's parameters hold the link.
   const retry = error instanceof RetryableDeliveryError ? error : new RetryableDeliveryError(safeErrorText(error));
   retry.retryInMs = plan.delayMs;

@@ -17,11 +17,7 @@ export interface Claim {
 
 /** Rows that are due and not held by a live lease. */
 const claimable = (now: Date) =>
-  and(
-    eq(emailOutbox.status, "pending"),
-    lte(emailOutbox.nextAttemptAt, now),
-    or(isNull(emailOutbox.lockedUntil), lte(emailOutbox.lockedUntil, now)),
-  );
+  and(eq(emailOutbox.status, "pending"), lte(emailOutbox.nextAttemptAt, now), or(isNull(emailOutbox.lockedUntil), lte(emailOutbox.lockedUntil, now)));
 
 /**
  * Claims up to `limit` due rows until `now + leaseMs`. FOR UPDATE SKIP LOCKED: two workers claiming at

@@ -2,7 +2,19 @@ import { requestPasswordReset } from "@rekey/auth";
 import { testDatabases } from "@rekey/db/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { claimDue } from "./lease";
-import { deferred, LeakWatch, META, openTestDatabase, RESEND_KEY, rowsOf, startRig, TEST_SECRET, type Harness, type Rig, type TestDatabase } from "./testing";
+import {
+  deferred,
+  LeakWatch,
+  META,
+  openTestDatabase,
+  RESEND_KEY,
+  rowsOf,
+  startRig,
+  TEST_SECRET,
+  type Harness,
+  type Rig,
+  type TestDatabase,
+} from "./testing";
 import { EmbeddedWorker, type WorkerOptions } from "./worker";
 
 const PASSWORD = "Cobalt-Meadow-Lantern-64";

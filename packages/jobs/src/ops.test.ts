@@ -71,7 +71,14 @@ describe.each(targets)("the outbox as an operator sees it, on $name", (target) =
       ["expired", "d***@example.com"],
     ]);
     const [pending, retrying, dead, expired] = overview.rows;
-    expect(pending).toMatchObject({ kind: "password_reset", attempts: 0, age_seconds: 2, next_attempt_in_seconds: 0, deadline_in_seconds: 598, reason: null });
+    expect(pending).toMatchObject({
+      kind: "password_reset",
+      attempts: 0,
+      age_seconds: 2,
+      next_attempt_in_seconds: 0,
+      deadline_in_seconds: 598,
+      reason: null,
+    });
     expect(retrying).toMatchObject({ attempts: 1, age_seconds: 3, next_attempt_in_seconds: 27, reason: expect.stringContaining("429") });
     expect(dead).toMatchObject({ attempts: 1, age_seconds: 4, next_attempt_in_seconds: null, reason: expect.stringContaining("422") });
     expect(expired).toMatchObject({ attempts: 0, age_seconds: 607, deadline_in_seconds: -7, reason: expect.stringContaining("deadline") });
@@ -86,7 +93,10 @@ describe.each(targets)("the outbox as an operator sees it, on $name", (target) =
     expect(retrying.rows.map((row) => [row.state, row.recipient])).toEqual([["retrying", "r***@example.com"]]);
     expect(retrying.counts.pending).toBe(1);
     expect((await outboxOverview(rig.h.deps, { state: "sent" })).rows.map((row) => row.recipient)).toEqual(["s***@example.com"]);
-    expect((await outboxOverview(rig.h.deps, { state: "skipped" })).rows[0]).toMatchObject({ recipient: "n***@example.com", reason: "unknown_email" });
+    expect((await outboxOverview(rig.h.deps, { state: "skipped" })).rows[0]).toMatchObject({
+      recipient: "n***@example.com",
+      reason: "unknown_email",
+    });
     expect((await outboxOverview(rig.h.deps, { limit: 1 })).rows.map((row) => row.state)).toEqual(["pending"]);
     expect((await outboxOverview(rig.h.deps, { limit: 0 })).rows).toEqual([]);
   });
@@ -115,7 +125,9 @@ describe.each(targets)("the outbox as an operator sees it, on $name", (target) =
     expect(resetLinkIn(toDave[0]!).token).toMatch(/^[\w-]{40,}$/);
     expect((await rowsOf(rig.h)).find((row) => row.id === dead)).toMatchObject({ status: "sent" });
     const audits = await rig.h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.requeued"));
-    expect(audits).toEqual([expect.objectContaining({ reason: "password_reset", subject: "dave@example.com", details: expect.objectContaining({ outboxId: dead }) })]);
+    expect(audits).toEqual([
+      expect.objectContaining({ reason: "password_reset", subject: "dave@example.com", details: expect.objectContaining({ outboxId: dead }) }),
+    ]);
     expect((await requeueDead(rig.h.jobs, [dead])).requeued).toEqual([]);
   });
 

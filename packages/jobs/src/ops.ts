@@ -148,7 +148,15 @@ export async function requeueDead(jobs: Pick<Jobs, "deps" | "mode" | "inngest" |
     const freshDay = new Date(Math.max(row.expiresAt.getTime(), now.getTime() + NOTICE_REQUEUE_MS));
     const [updated] = await db
       .update(emailOutbox)
-      .set({ status: "pending", attempts: 0, nextAttemptAt: now, lockedUntil: null, lockedBy: null, updatedAt: now, ...(notice ? { expiresAt: freshDay } : {}) })
+      .set({
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: now,
+        lockedUntil: null,
+        lockedBy: null,
+        updatedAt: now,
+        ...(notice ? { expiresAt: freshDay } : {}),
+      })
       // The race point: only a row still dead is taken back (two operators, or a purge, at once).
       .where(and(eq(emailOutbox.id, row.id), eq(emailOutbox.status, "dead")))
       .returning({ id: emailOutbox.id });
@@ -157,7 +165,13 @@ export async function requeueDead(jobs: Pick<Jobs, "deps" | "mode" | "inngest" |
       continue;
     }
     result.requeued.push({ id: row.id, kind: row.kind });
-    await audit(db, now, null, { event: "email.requeued", reason: row.kind, userId: row.userId, subject: row.recipient, details: { outboxId: row.id, attempts: row.attempts } });
+    await audit(db, now, null, {
+      event: "email.requeued",
+      reason: row.kind,
+      userId: row.userId,
+      subject: row.recipient,
+      details: { outboxId: row.id, attempts: row.attempts },
+    });
   }
   try {
     await wakeRequeued(jobs, result.requeued, now);

@@ -112,11 +112,7 @@ export async function expireOverdue(deps: AuthDeps, limit = 500): Promise<number
     .select({ id: emailOutbox.id, lastError: emailOutbox.lastError })
     .from(emailOutbox)
     .where(
-      and(
-        eq(emailOutbox.status, "pending"),
-        lte(emailOutbox.expiresAt, now),
-        or(isNull(emailOutbox.lockedUntil), lte(emailOutbox.lockedUntil, now)),
-      ),
+      and(eq(emailOutbox.status, "pending"), lte(emailOutbox.expiresAt, now), or(isNull(emailOutbox.lockedUntil), lte(emailOutbox.lockedUntil, now))),
     )
     .limit(limit);
   let expired = 0;

@@ -8,7 +8,9 @@ const fixed = (r: number): RetryPolicy => ({ maxAttempts: 50, random: () => r })
 describe("backoffMs", () => {
   it("starts within seconds and doubles: 1, 2, 4, 8, 15, 30 s, then is capped at a tenth of the lifetime (≥ 1 min)", () => {
     const link = 10 * MINUTE;
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => backoffMs(n, link, () => 0.5))).toEqual([1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => backoffMs(n, link, () => 0.5))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 15_000, 30_000, 60_000, 60_000, 60_000,
+    ]);
     const day = 24 * 60 * MINUTE;
     expect([7, 8, 9, 10, 11, 12, 40].map((n) => backoffMs(n, day, () => 0.5) / 1000)).toEqual([60, 120, 300, 600, 1800, 3600, 3600]);
     expect(backoffMs(RETRY_SCHEDULE_SECONDS.length + 5, 2 * MINUTE, () => 0.5)).toBe(MINUTE);

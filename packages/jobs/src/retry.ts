@@ -68,10 +68,7 @@ export interface FailedAttempt {
   inFlight?: boolean;
 }
 
-export type RetryPlan =
-  | { action: "retry"; at: Date; delayMs: number }
-  | { action: "expire"; reason: string }
-  | { action: "dead"; reason: string };
+export type RetryPlan = { action: "retry"; at: Date; delayMs: number } | { action: "expire"; reason: string } | { action: "dead"; reason: string };
 
 /** Decides what follows a failed attempt: another one (when), expiry, or death. */
 export function planRetry(failure: FailedAttempt, policy: RetryPolicy, guardMs: number): RetryPlan {

@@ -79,7 +79,11 @@ describe.each(targets)("embedded worker on $name", (target) => {
     expect(request).toMatchObject({ path: "/emails", authorization: `Bearer ${RESEND_KEY}`, answer: 200 });
     const rows = await rowsOf(h);
     const row = rows.find((r) => r.recipient === account!.email);
-    expect(rows.find((r) => r.recipient === "nobody@example.com")).toMatchObject({ recipient: "nobody@example.com", status: "skipped", lastError: "unknown_email" });
+    expect(rows.find((r) => r.recipient === "nobody@example.com")).toMatchObject({
+      recipient: "nobody@example.com",
+      status: "skipped",
+      lastError: "unknown_email",
+    });
     expect(request!.idempotencyKey).toBe(row!.id);
     expect(row).toMatchObject({ status: "sent", attempts: 0, providerMessageId: server.emails[0]!.id, lockedUntil: null, lockedBy: null });
     expect(server.emails[0]).toMatchObject({ to: account!.email, subject: passwordResetSubject({ appName: "Rekey", locale: "en" }) });
@@ -159,9 +163,19 @@ describe.each(targets)("embedded worker on $name", (target) => {
 
     expect(await h.jobs.worker!.drain()).toBe(1);
     const [row] = await rowsOf(h);
-    expect(row).toMatchObject({ status: "dead", attempts: 1, lastError: expect.stringMatching(/PermanentDeliveryError: resend 422 validation_error/) });
+    expect(row).toMatchObject({
+      status: "dead",
+      attempts: 1,
+      lastError: expect.stringMatching(/PermanentDeliveryError: resend 422 validation_error/),
+    });
     const audits = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.dead"));
-    expect(audits).toEqual([expect.objectContaining({ reason: "password_reset", subject: "quinn@example.com", details: expect.objectContaining({ outboxId: row!.id, attempts: 1 }) })]);
+    expect(audits).toEqual([
+      expect.objectContaining({
+        reason: "password_reset",
+        subject: "quinn@example.com",
+        details: expect.objectContaining({ outboxId: row!.id, attempts: 1 }),
+      }),
+    ]);
     h.clock.advance(86_400);
     expect(await h.jobs.worker!.drain()).toBe(0);
     expect(server.requests).toHaveLength(1);
@@ -281,10 +295,21 @@ describe("no secrets in logs", () => {
     const server = await startCaptureServer();
     try {
       probe.track(server);
-      await resendTo(server).send({ to: "x@example.com", subject: "s", html: "<a href=\"http://rekey.test/reset-password?token=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde\">x</a>", text: "http://rekey.test/reset-password?token=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde", idempotencyKey: "probe" });
+      await resendTo(server).send({
+        to: "x@example.com",
+        subject: "s",
+        html: '<a href="http://rekey.test/reset-password?token=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde">x</a>',
+        text: "http://rekey.test/reset-password?token=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde",
+        idempotencyKey: "probe",
+      });
       probe.logger.info({ link: "token=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde" }, "oops");
       probe.logger.warn({ header: `Bearer ${RESEND_KEY}` });
-      expect(probe.leaks().map((l) => l.secret).sort()).toEqual(["AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde", RESEND_KEY].sort());
+      expect(
+        probe
+          .leaks()
+          .map((l) => l.secret)
+          .sort(),
+      ).toEqual(["AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde", RESEND_KEY].sort());
     } finally {
       await server.close();
     }

@@ -127,10 +127,13 @@ export class EmbeddedWorker {
   wake(): void {
     if (this.stopped || this.tick) return;
     const { tickMs } = this.options;
-    this.tick = setTimeout(() => {
-      this.tick = undefined;
-      this.round();
-    }, tickMs > 0 ? tickMs - (Date.now() % tickMs) : 0);
+    this.tick = setTimeout(
+      () => {
+        this.tick = undefined;
+        this.round();
+      },
+      tickMs > 0 ? tickMs - (Date.now() % tickMs) : 0,
+    );
   }
 
   private round(): void {

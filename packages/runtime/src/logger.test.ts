@@ -61,7 +61,11 @@ describe("createLogger: named secret fields", () => {
 describe("createLogger: every string scrubbed", () => {
   it("scrubs string values at any depth, and the message, without touching the caller's object", () => {
     const { logger, parsed } = capture();
-    const fields = { link: `http://rekey.test/reset-password?token=${token}`, nested: { list: [`Bearer ${token}`, "plain"] }, id: "90ef5a99-9556-4e60-a932-d9fa727b384c" };
+    const fields = {
+      link: `http://rekey.test/reset-password?token=${token}`,
+      nested: { list: [`Bearer ${token}`, "plain"] },
+      id: "90ef5a99-9556-4e60-a932-d9fa727b384c",
+    };
     logger.info(fields, `sent http://rekey.test/secure-account?token=${token}`);
     const [line] = parsed();
     expect(JSON.stringify(line)).not.toContain(token);
@@ -159,6 +163,11 @@ describe("serializeError: stack frames", () => {
     expect(serialized.stack).not.toContain("rekey.test");
     const header = `Error: ${serialized.message}`;
     expect(serialized.stack.startsWith(`${header}\n`)).toBe(true);
-    expect(serialized.stack.slice(header.length + 1).split("\n").every((line) => /^ {4}at /.test(line))).toBe(true);
+    expect(
+      serialized.stack
+        .slice(header.length + 1)
+        .split("\n")
+        .every((line) => /^ {4}at /.test(line)),
+    ).toBe(true);
   });
 });

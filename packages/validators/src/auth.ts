@@ -87,4 +87,3 @@ export const signInOutput = z.object({
   ...expiry,
 });
 export const signOutOutput = z.null();
-

@@ -1,6 +1,5 @@
 /** The languages of the product: the seed's Chinese, and English. */
 export type Locale = "zh-CN" | "en";
-export const LOCALES = ["zh-CN", "en"] as const satisfies readonly Locale[];
 /** Used wherever nothing says otherwise: the product's primary audience reads Chinese. */
 export const DEFAULT_LOCALE: Locale = "zh-CN";
 /** Cookie that remembers the language a person picked on the pages. */

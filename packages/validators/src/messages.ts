@@ -3,7 +3,10 @@ import type { Locale } from "./locale";
 
 /** Success messages of the REST envelope (the seed's Chinese strings, with English for `Accept-Language: en`). */
 const SUCCESS_MESSAGES = {
-  requestPasswordReset: { zh: "重置链接已发送到您的邮箱，{minutes}分钟内有效", en: "A reset link has been sent to your email, valid for {minutes} minutes" },
+  requestPasswordReset: {
+    zh: "重置链接已发送到您的邮箱，{minutes}分钟内有效",
+    en: "A reset link has been sent to your email, valid for {minutes} minutes",
+  },
   verifyResetToken: { zh: "Token有效", en: "Token is valid" },
   resetPassword: { zh: "密码重置成功，请使用新密码登录", en: "Password reset, please sign in with your new password" },
   register: { zh: "注册成功", en: "Registered" },

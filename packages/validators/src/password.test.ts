@@ -18,7 +18,9 @@ describe("the password policy", () => {
   ])("answers %j with %s, and the checklist shows an unmet rule exactly when it is refused", (password, code) => {
     const problem = passwordProblem(password, policy);
     expect(problem?.code ?? null).toBe(code);
-    const unmet = Object.entries(passwordRuleStates(password, policy)).filter(([, met]) => !met).map(([rule]) => rule);
+    const unmet = Object.entries(passwordRuleStates(password, policy))
+      .filter(([, met]) => !met)
+      .map(([rule]) => rule);
     expect(unmet[0]).toBe(problem?.rule);
   });
 

@@ -25,17 +25,26 @@ function queryInput(body: Body): string {
 // still reach the app's own logic and a failure points at few causes.
 
 const DIMENSIONS = [
-  "method", "method",
-  "path", "path",
+  "method",
+  "method",
+  "path",
+  "path",
   "query",
   "content-type",
-  "framing", "framing",
-  "cross-site", "cross-site",
+  "framing",
+  "framing",
+  "cross-site",
+  "cross-site",
   "accept-language",
   "authorization",
   "cookie",
-  "header", "header",
-  "body", "body", "body", "body", "body",
+  "header",
+  "header",
+  "body",
+  "body",
+  "body",
+  "body",
+  "body",
 ] as const;
 type Dimension = (typeof DIMENSIONS)[number];
 
@@ -107,8 +116,21 @@ export const caseArbitrary: fc.Arbitrary<CaseSpec> = fc
     const fr: Framing = r.framing ?? { kind: "length" };
     if (fr.kind !== "length") tags.push(`framing:${fr.kind}`);
 
-    const hs: HeaderMutation[] = [...(r.crossSite ?? []), ...[r.acceptLanguage, r.authorization, r.cookie].filter((h) => h !== undefined), ...(r.headers ?? [])];
-    for (const h of hs) tags.push(h.kind === "raw" ? h.tag : h.kind === "origin" ? `hdr:origin-${h.origin}` : h.kind === "sec-fetch-site" ? `hdr:sec-fetch-site=${h.value.slice(0, 12)}` : `hdr:${h.kind}`);
+    const hs: HeaderMutation[] = [
+      ...(r.crossSite ?? []),
+      ...[r.acceptLanguage, r.authorization, r.cookie].filter((h) => h !== undefined),
+      ...(r.headers ?? []),
+    ];
+    for (const h of hs)
+      tags.push(
+        h.kind === "raw"
+          ? h.tag
+          : h.kind === "origin"
+            ? `hdr:origin-${h.origin}`
+            : h.kind === "sec-fetch-site"
+              ? `hdr:sec-fetch-site=${h.value.slice(0, 12)}`
+              : `hdr:${h.kind}`,
+      );
 
     const spec: CaseSpec = {
       surface: base.surface,

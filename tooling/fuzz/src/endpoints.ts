@@ -59,9 +59,7 @@ function withoutUndefined(o: Record<string, Json | undefined>): JsonObject {
 
 /** A valid input for each REST path (the tRPC procedures take the same objects). */
 const VALID_INPUT: Record<RestUserRoute | "none", fc.Arbitrary<JsonObject>> = {
-  requestPasswordReset: fc
-    .record({ email, captcha: fc.option(captcha, { nil: undefined, freq: 4 }) })
-    .map(withoutUndefined),
+  requestPasswordReset: fc.record({ email, captcha: fc.option(captcha, { nil: undefined, freq: 4 }) }).map(withoutUndefined),
   verifyResetToken: fc.oneof(fc.record({ token }), fc.record({ email, code })),
   resetPassword: fc.oneof(fc.record({ token, new_password: asciiPassword }), fc.record({ email, code, new_password: asciiPassword })),
   register: fc.record({ email, username, password: asciiPassword }),
@@ -94,28 +92,56 @@ export interface Base {
 
 const validBody = (o: fc.Arbitrary<JsonObject>) => o.map((v) => jsonBody(v, ""));
 
-const restKnown: fc.Arbitrary<Base> = fc.constantFrom(...(Object.keys(REST_USER_ROUTES) as RestUserRoute[]), "openapi.json", "captcha/challenge").chain((name) => {
-  const documentPath = name === "openapi.json" || name === "captcha/challenge";
-  const method = documentPath ? "GET" : REST_USER_ROUTES[name as RestUserRoute];
-  const input = documentPath ? fc.constant({}) : VALID_INPUT[name as RestUserRoute];
-  return validBody(input).map((valid) => ({
-    surface: "rest" as const,
-    label: documentPath ? `rest ${name}` : `rest user/${name}`,
-    path: documentPath ? `/api/v1/${name}` : `/api/v1/user/${name}`,
-    queryPrefix: "",
-    method,
-    inputInQuery: false,
-    valid: method === "POST" ? valid : undefined,
-    input,
-  }));
-});
+const restKnown: fc.Arbitrary<Base> = fc
+  .constantFrom(...(Object.keys(REST_USER_ROUTES) as RestUserRoute[]), "openapi.json", "captcha/challenge")
+  .chain((name) => {
+    const documentPath = name === "openapi.json" || name === "captcha/challenge";
+    const method = documentPath ? "GET" : REST_USER_ROUTES[name as RestUserRoute];
+    const input = documentPath ? fc.constant({}) : VALID_INPUT[name as RestUserRoute];
+    return validBody(input).map((valid) => ({
+      surface: "rest" as const,
+      label: documentPath ? `rest ${name}` : `rest user/${name}`,
+      path: documentPath ? `/api/v1/${name}` : `/api/v1/user/${name}`,
+      queryPrefix: "",
+      method,
+      inputInQuery: false,
+      valid: method === "POST" ? valid : undefined,
+      input,
+    }));
+  });
 
 const restUnknown: fc.Arbitrary<Base> = fc
   .tuple(
     fc.oneof(
-      fc.stringMatching(/^[A-Za-z0-9_-]{1,30}$/).filter((n) => !Object.hasOwn(REST_USER_ROUTES, n)).map((n) => `user/${n}`),
-      fc.array(fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/).filter((s) => s !== "." && s !== ".."), { minLength: 1, maxLength: 5 }).map((a) => a.join("/")),
-      fc.constantFrom("user", "users/login", "user/login/extra", "captcha", "openapi", "openapi.json.bak", "user/constructor", "user/__proto__", "user/toString", "user/hasOwnProperty", "User/login", "user/LOGIN", "health", "user/login.json", "trpc/auth.me", "v2/user/login", "user/me/me"),
+      fc
+        .stringMatching(/^[A-Za-z0-9_-]{1,30}$/)
+        .filter((n) => !Object.hasOwn(REST_USER_ROUTES, n))
+        .map((n) => `user/${n}`),
+      fc
+        .array(
+          fc.stringMatching(/^[A-Za-z0-9._~-]{1,12}$/).filter((s) => s !== "." && s !== ".."),
+          { minLength: 1, maxLength: 5 },
+        )
+        .map((a) => a.join("/")),
+      fc.constantFrom(
+        "user",
+        "users/login",
+        "user/login/extra",
+        "captcha",
+        "openapi",
+        "openapi.json.bak",
+        "user/constructor",
+        "user/__proto__",
+        "user/toString",
+        "user/hasOwnProperty",
+        "User/login",
+        "user/LOGIN",
+        "health",
+        "user/login.json",
+        "trpc/auth.me",
+        "v2/user/login",
+        "user/me/me",
+      ),
     ),
     validBody(VALID_INPUT.login),
     fc.constantFrom("GET", "POST"),
@@ -135,9 +161,28 @@ const unknownProcedure: fc.Arbitrary<string> = fc
   .oneof(
     fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/),
     fc.constantFrom(
-      "auth.passwordreset.request", "auth.passwordReset", "auth", "auth.me.x", "auth.me.", ".auth.me", "auth..me", "passwordReset.request", "signIn",
-      "__proto__", "constructor", "auth.__proto__", "toString", "auth.hasOwnProperty", "auth.constructor.name", "auth.passwordReset.__proto__",
-      "_def", "auth._def", "auth.signIn.mutation", "AUTH.ME", "auth.Me", "health",
+      "auth.passwordreset.request",
+      "auth.passwordReset",
+      "auth",
+      "auth.me.x",
+      "auth.me.",
+      ".auth.me",
+      "auth..me",
+      "passwordReset.request",
+      "signIn",
+      "__proto__",
+      "constructor",
+      "auth.__proto__",
+      "toString",
+      "auth.hasOwnProperty",
+      "auth.constructor.name",
+      "auth.passwordReset.__proto__",
+      "_def",
+      "auth._def",
+      "auth.signIn.mutation",
+      "AUTH.ME",
+      "auth.Me",
+      "health",
     ),
   )
   .filter((n) => !isKnownProcedure(n) && !/^\.*$/.test(n));
@@ -171,7 +216,12 @@ const trpcSingle: fc.Arbitrary<Base> = fc
 
 const trpcBatch: fc.Arbitrary<Base> = fc
   .oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 11, max: 30 }))
-  .chain((n) => fc.array(fc.oneof({ weight: 7, arbitrary: fc.constantFrom(...PROCEDURE_NAMES) }, { weight: 2, arbitrary: unknownProcedure }), { minLength: n, maxLength: n }))
+  .chain((n) =>
+    fc.array(fc.oneof({ weight: 7, arbitrary: fc.constantFrom(...PROCEDURE_NAMES) }, { weight: 2, arbitrary: unknownProcedure }), {
+      minLength: n,
+      maxLength: n,
+    }),
+  )
   .chain((calls) => {
     const inputs = fc.tuple(...calls.map((c) => inputFor(c))).map((list) => Object.fromEntries(list.map((v, i) => [String(i), v])) as JsonObject);
     return fc.tuple(validBody(inputs), fc.integer({ min: 0, max: 9 })).map(([valid, r]) => {

@@ -93,7 +93,9 @@ async function replay(target: Target, info: TargetInfo, opts: Options, index: nu
 
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
-  console.info(`[fuzz] seed ${opts.seed}${opts.replay === undefined ? `, ${opts.cases} cases, concurrency ${opts.concurrency}` : `, replaying case #${opts.replay}`}`);
+  console.info(
+    `[fuzz] seed ${opts.seed}${opts.replay === undefined ? `, ${opts.cases} cases, concurrency ${opts.concurrency}` : `, replaying case #${opts.replay}`}`,
+  );
 
   let interrupted = false;
   let interruptedAt = 0;

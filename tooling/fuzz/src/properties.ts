@@ -43,7 +43,17 @@ const PRE_PROCEDURE_CODES = new Set(["FORBIDDEN", "NOT_FOUND", "METHOD_NOT_SUPPO
  * Expect, Upgrade, a garbage Host, Next's own router headers): whatever answers first, it is not tRPC, so the
  * tRPC rules are not checked under them (the 5xx, answer and stack-trace properties still are).
  */
-const HTTP_LAYER_TAGS = new Set(["hdr:huge-value", "hdr:control-byte", "hdr:malformed-name", "hdr:obs-fold", "hdr:expect", "hdr:upgrade", "hdr:many", "hdr:host", "hdr:next-internal"]);
+const HTTP_LAYER_TAGS = new Set([
+  "hdr:huge-value",
+  "hdr:control-byte",
+  "hdr:malformed-name",
+  "hdr:obs-fold",
+  "hdr:expect",
+  "hdr:upgrade",
+  "hdr:many",
+  "hdr:host",
+  "hdr:next-internal",
+]);
 /** Headers that change the answer's format or negotiation: the unknown-procedure rule is not checked under them. */
 const NEGOTIATION_TAGS = new Set(["hdr:trpc-accept", "hdr:accept", "hdr:range"]);
 
@@ -51,7 +61,11 @@ const STACK_PATTERNS: RegExp[] = [/\bat .+\(.+:\d+:\d+\)/, /\n\s+at /, /node_mod
 
 /** The answer came from Node's HTTP parser (or server internals) before the app saw the request. */
 function isBare(a: Answer): boolean {
-  return a.outcome === "answer" && a.body.length === 0 && a.headers.every(([n]) => n === "connection" || n === "transfer-encoding" || n === "content-length" || n === "date" || n === "keep-alive");
+  return (
+    a.outcome === "answer" &&
+    a.body.length === 0 &&
+    a.headers.every(([n]) => n === "connection" || n === "transfer-encoding" || n === "content-length" || n === "date" || n === "keep-alive")
+  );
 }
 
 /**
@@ -169,7 +183,8 @@ function stackTrace(c: FuzzCase, a: Answer): string | undefined {
   for (const re of STACK_PATTERNS) {
     const m = re.exec(text);
     // A match the request itself carries is an echo, not a leak.
-    if (m && !request.includes(m[0]) && !Buffer.from(request, "latin1").toString("utf8").includes(m[0])) return `body matches ${re}: ${JSON.stringify(m[0].slice(0, 80))}`;
+    if (m && !request.includes(m[0]) && !Buffer.from(request, "latin1").toString("utf8").includes(m[0]))
+      return `body matches ${re}: ${JSON.stringify(m[0].slice(0, 80))}`;
   }
   return undefined;
 }
@@ -206,9 +221,14 @@ function trpcChecks(c: FuzzCase, a: Answer, out: Violation[], applied: Rule[]): 
   if (tooBig) {
     applied.push("body-over-64k");
     const headerOnlyRefusal =
-      (a.status === 403 && c.crossSite !== false) || (a.status === 415 && s.contentType.kind !== "default") || (a.status === 405 && codes.every((code) => code === "METHOD_NOT_SUPPORTED"));
+      (a.status === 403 && c.crossSite !== false) ||
+      (a.status === 415 && s.contentType.kind !== "default") ||
+      (a.status === 405 && codes.every((code) => code === "METHOD_NOT_SUPPORTED"));
     if (a.status !== 413 && !headerOnlyRefusal) {
-      out.push({ kind: "trpc-body-over-64k", detail: `${c.bodyBytes}-byte body answered ${a.status} (${codes.join(",") || answerShape(a)}), not 413` });
+      out.push({
+        kind: "trpc-body-over-64k",
+        detail: `${c.bodyBytes}-byte body answered ${a.status} (${codes.join(",") || answerShape(a)}), not 413`,
+      });
     }
     return;
   }
@@ -222,7 +242,10 @@ function trpcChecks(c: FuzzCase, a: Answer, out: Violation[], applied: Rule[]): 
   if (batch && calls.length > MAX_BATCH) {
     applied.push("batch-over-10");
     if ((a.status >= 200 && a.status < 300) || ran.length > 0) {
-      out.push({ kind: "trpc-batch-over-10", detail: `batch of ${calls.length} answered ${a.status}${Array.isArray(body) ? ` with ${body.length} per-call results (${[...new Set(codes)].join(",")})` : ""}` });
+      out.push({
+        kind: "trpc-batch-over-10",
+        detail: `batch of ${calls.length} answered ${a.status}${Array.isArray(body) ? ` with ${body.length} per-call results (${[...new Set(codes)].join(",")})` : ""}`,
+      });
     }
   }
 
@@ -230,7 +253,10 @@ function trpcChecks(c: FuzzCase, a: Answer, out: Violation[], applied: Rule[]): 
   if (c.crossSite === true) {
     applied.push("cross-site");
     if ((a.status >= 200 && a.status < 300) || ran.length > 0) {
-      out.push({ kind: "trpc-cross-site", detail: `cross-site request answered ${a.status}${ran.length ? ` after procedures ran (${[...new Set(ran)].join(",")})` : ""}` });
+      out.push({
+        kind: "trpc-cross-site",
+        detail: `cross-site request answered ${a.status}${ran.length ? ` after procedures ran (${[...new Set(ran)].join(",")})` : ""}`,
+      });
     }
     return;
   }
@@ -246,7 +272,8 @@ function trpcChecks(c: FuzzCase, a: Answer, out: Violation[], applied: Rule[]): 
   const unknown = calls.map((name) => !isKnownProcedure(name));
   if (!batch && unknown[0]) {
     applied.push("unknown-procedure");
-    if (a.status !== 404 || codes[0] !== "NOT_FOUND") out.push({ kind: "trpc-unknown-not-404", detail: `unknown procedure answered ${a.status} (${codes.join(",") || answerShape(a)})` });
+    if (a.status !== 404 || codes[0] !== "NOT_FOUND")
+      out.push({ kind: "trpc-unknown-not-404", detail: `unknown procedure answered ${a.status} (${codes.join(",") || answerShape(a)})` });
   } else if (batch && unknown.includes(true) && Array.isArray(body) && body.length === calls.length) {
     applied.push("unknown-procedure");
     const wrong = unknown.map((u, i) => (u && codes[i] !== "NOT_FOUND" ? `#${i}:${codes[i]}` : "")).filter(Boolean);
@@ -258,10 +285,15 @@ export function check(c: FuzzCase, a: Answer): Verdict {
   const out: Violation[] = [];
   const applied: Rule[] = [];
   if (a.outcome !== "answer") {
-    if (!c.incomplete) out.push({ kind: "no-answer", detail: a.outcome === "timeout" ? "no status line before the timeout" : `connection closed without a status line (${a.error || "EOF"})` });
+    if (!c.incomplete)
+      out.push({
+        kind: "no-answer",
+        detail: a.outcome === "timeout" ? "no status line before the timeout" : `connection closed without a status line (${a.error || "EOF"})`,
+      });
     return { violations: out, applied };
   }
-  if (a.truncated && !c.incomplete) out.push({ kind: "no-answer", detail: `answer ${a.status} cut off before its body was complete (${a.error || "EOF"})` });
+  if (a.truncated && !c.incomplete)
+    out.push({ kind: "no-answer", detail: `answer ${a.status} cut off before its body was complete (${a.error || "EOF"})` });
   if (a.status >= 500) out.push({ kind: "5xx", detail: `${a.status} ${answerShape(a)}` });
 
   const scope = restScope(c.target);

@@ -98,7 +98,13 @@ export class Stats {
   record(c: FuzzCase, a: Answer, verdict: Verdict): void {
     this.cases++;
     const cls =
-      a.outcome === "answer" ? `${Math.floor(a.status / 100)}xx` : c.incomplete ? "incomplete request, no answer (expected)" : a.outcome === "timeout" ? "timeout" : "no answer";
+      a.outcome === "answer"
+        ? `${Math.floor(a.status / 100)}xx`
+        : c.incomplete
+          ? "incomplete request, no answer (expected)"
+          : a.outcome === "timeout"
+            ? "timeout"
+            : "no answer";
     this.byClass.set(cls, (this.byClass.get(cls) ?? 0) + 1);
     const group = c.spec.label.replace(/×\d+$/, c.spec.trpc && c.spec.trpc.calls.length > 10 ? "×11-30" : "×1-10");
     const l = this.latency.get(group) ?? [0, 0];
@@ -171,17 +177,37 @@ export function printReport(stats: Stats, ctx: ReportContext): boolean {
     }
   }
   if (stats.signatures.size) {
-    const sigs = [...stats.signatures.values()].sort((a, b) => VIOLATION_KINDS.indexOf(a.kind) - VIOLATION_KINDS.indexOf(b.kind) || b.count - a.count);
-    out.push("", `Distinct failures (${sigs.length}): violation, surface, status and shape of the answer; below, the likely triggers with one example each:`);
+    const sigs = [...stats.signatures.values()].sort(
+      (a, b) => VIOLATION_KINDS.indexOf(a.kind) - VIOLATION_KINDS.indexOf(b.kind) || b.count - a.count,
+    );
+    out.push(
+      "",
+      `Distinct failures (${sigs.length}): violation, surface, status and shape of the answer; below, the likely triggers with one example each:`,
+    );
     for (const s of sigs) {
       out.push(`  ${pad(String(s.count), 6)} ${pad(s.kind, 21)} ${pad(s.surface, 5)} → ${s.shape}`);
       const triggers = [...s.triggers.entries()].sort((a, b) => b[1].count - a[1].count);
       for (const [group, t] of triggers.slice(0, MAX_TRIGGERS)) {
         const tags = [...t.tags.entries()].sort((a, b) => b[1] - a[1]);
-        const detail = t.tags.size > 1 ? ` (${tags.slice(0, 5).map(([tag, n]) => `${tag.replace(/^method:/, "")}×${n}`).join(", ")}${tags.length > 5 ? ", …" : ""})` : "";
-        out.push(`         ${pad(String(t.count), 5)} ${group}${detail}`, `               e.g. #${t.example.index}: ${t.example.request}  ⇒ ${t.example.detail.slice(0, 120)}`);
+        const detail =
+          t.tags.size > 1
+            ? ` (${tags
+                .slice(0, 5)
+                .map(([tag, n]) => `${tag.replace(/^method:/, "")}×${n}`)
+                .join(", ")}${tags.length > 5 ? ", …" : ""})`
+            : "";
+        out.push(
+          `         ${pad(String(t.count), 5)} ${group}${detail}`,
+          `               e.g. #${t.example.index}: ${t.example.request}  ⇒ ${t.example.detail.slice(0, 120)}`,
+        );
       }
-      if (triggers.length > MAX_TRIGGERS) out.push(`               …and ${triggers.length - MAX_TRIGGERS} more triggers (${triggers.slice(MAX_TRIGGERS).map(([g, t]) => `${g}×${t.count}`).join(", ")})`);
+      if (triggers.length > MAX_TRIGGERS)
+        out.push(
+          `               …and ${triggers.length - MAX_TRIGGERS} more triggers (${triggers
+            .slice(MAX_TRIGGERS)
+            .map(([g, t]) => `${g}×${t.count}`)
+            .join(", ")})`,
+        );
     }
   }
   if (ctx.serverStackSamples.length) {
@@ -207,13 +233,25 @@ export function printReport(stats: Stats, ctx: ReportContext): boolean {
         .map(([k, ms]) => `${k} ${ms.toFixed(0)} ms`)
         .join(", "),
     ],
-    ["properties applied", (["envelope", "unknown-procedure", "batch-over-10", "body-over-64k", "cross-site"] as Rule[]).map((r) => `${r} ${stats.applied.get(r) ?? 0}`).join(", ") + " (+ 5xx, answer, stack trace on all)"],
+    [
+      "properties applied",
+      (["envelope", "unknown-procedure", "batch-over-10", "body-over-64k", "cross-site"] as Rule[])
+        .map((r) => `${r} ${stats.applied.get(r) ?? 0}`)
+        .join(", ") + " (+ 5xx, answer, stack trace on all)",
+    ],
     ["cases with a violation", String(stats.casesWithViolation)],
     ...VIOLATION_KINDS.map((k): [string, string] => [`  ${k}`, String(stats.violations.get(k) ?? 0)]),
     [
       "server stack-trace lines",
       ctx.ownServer
-        ? `${ctx.serverStackLines} (of ${ctx.serverLogLines} log lines)${ctx.serverStackKinds.size ? `: ${[...ctx.serverStackKinds.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join("; ")}` : ""}`
+        ? `${ctx.serverStackLines} (of ${ctx.serverLogLines} log lines)${
+            ctx.serverStackKinds.size
+              ? `: ${[...ctx.serverStackKinds.entries()]
+                  .sort((a, b) => b[1] - a[1])
+                  .map(([k, n]) => `${k} ×${n}`)
+                  .join("; ")}`
+              : ""
+          }`
         : "not seen (server not started by the fuzzer)",
     ],
     ...(ctx.serverExit ? [["server exited", ctx.serverExit] as [string, string]] : []),

@@ -4,7 +4,7 @@ import "altcha/types/react";
 import { forwardRef, useEffect, useImperativeHandle, useRef, type ReactNode } from "react";
 import { useSite, useT } from "~/i18n/client";
 
-export const CAPTCHA_CHALLENGE_URL = "/api/captcha/challenge";
+const CAPTCHA_CHALLENGE_URL = "/api/captcha/challenge";
 
 export interface CaptchaHandle {
   /** A fresh challenge (a solution is good for one request). */

@@ -37,13 +37,7 @@ export function Field({ label, value, onValueChange, error, hint, revealable, ty
           {...rest}
         />
         {revealable ? (
-          <button
-            type="button"
-            className="reveal"
-            aria-controls={id}
-            aria-pressed={revealed}
-            onClick={() => setRevealed((v) => !v)}
-          >
+          <button type="button" className="reveal" aria-controls={id} aria-pressed={revealed} onClick={() => setRevealed((v) => !v)}>
             {/* Named "Show"/"显示" only, so finding the field by its label never also finds this button. */}
             {t("password.show")}
           </button>

@@ -33,7 +33,7 @@ function loadChecker(): Promise<Checker> {
   return checker;
 }
 
-export function usePasswordStrength(password: string): Strength | null {
+function usePasswordStrength(password: string): Strength | null {
   const [strength, setStrength] = useState<Strength | null>(null);
   useEffect(() => {
     let live = true;

@@ -126,7 +126,8 @@ const en: Record<MessageKey, string> = {
   "signIn.submit": "Sign in",
   "signIn.forgot": "Forgot password?",
   "signIn.noAccount": "No account yet?",
-  "signIn.captchaWhy": "This account has had several failed sign-ins. To protect it, a quick human check below must pass before you sign in (it runs by itself in about a second).",
+  "signIn.captchaWhy":
+    "This account has had several failed sign-ins. To protect it, a quick human check below must pass before you sign in (it runs by itself in about a second).",
   "signUp.title": "Sign up",
   "signUp.submit": "Create account",
   "signUp.haveAccount": "Already have an account?",
@@ -183,7 +184,7 @@ const en: Record<MessageKey, string> = {
   "mailbox.count": "{count} messages, newest first",
 };
 
-export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
+const MESSAGES: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zh, en };
 
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
   return fill(MESSAGES[locale][key], params);

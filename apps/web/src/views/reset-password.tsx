@@ -151,11 +151,7 @@ export function ResetPasswordView() {
       </div>
     );
   } else if (!verify.data) {
-    body = verify.error ? (
-      <FormMessage error={errorText(verify.error, t)} />
-    ) : (
-      <p role="status">{t("reset.checking")}</p>
-    );
+    body = verify.error ? <FormMessage error={errorText(verify.error, t)} /> : <p role="status">{t("reset.checking")}</p>;
   } else {
     body = (
       <form onSubmit={submit} noValidate>

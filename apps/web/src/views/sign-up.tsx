@@ -75,7 +75,16 @@ export function SignUpView() {
     <section className="card">
       <h1>{t("signUp.title")}</h1>
       <form onSubmit={submit} noValidate>
-        <Field label={t("field.email")} type="email" value={email} onValueChange={setEmail} autoComplete="email" inputMode="email" error={errors.email} required />
+        <Field
+          label={t("field.email")}
+          type="email"
+          value={email}
+          onValueChange={setEmail}
+          autoComplete="email"
+          inputMode="email"
+          error={errors.email}
+          required
+        />
         <Field
           label={t("field.username")}
           value={username}

@@ -10,10 +10,7 @@ export class BodyTooLargeError extends Error {
  * Reads a request body of at most `limit` bytes, counting what arrives rather than trusting Content-Length
  * (which is checked first, so a declared oversize body is refused before a byte of it is read).
  */
-export async function readBodyWithin(
-  req: { headers: Headers; body: ReadableStream<Uint8Array> | null },
-  limit: number,
-): Promise<Buffer> {
+export async function readBodyWithin(req: { headers: Headers; body: ReadableStream<Uint8Array> | null }, limit: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > limit) {
     await req.body?.cancel().catch(() => {});

@@ -182,7 +182,9 @@ describe.each(targets)("the HTTP front on $name", (target) => {
     const connect = parseRaw(await raw(server.url, "CONNECT /api/v1/user/me HTTP/1.1\r\nHost: x\r\n\r\n"));
     expect(connect.status).toBe(405);
     expect(JSON.parse(connect.body)).toMatchObject({ code: 405 });
-    const expectation = parseRaw(await raw(server.url, "GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\nExpect: garbage\r\nConnection: close\r\n\r\n"));
+    const expectation = parseRaw(
+      await raw(server.url, "GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\nExpect: garbage\r\nConnection: close\r\n\r\n"),
+    );
     expect(expectation.status).toBe(200);
     const trpcEscape = await fetch(`${server.url}/api/trpc/%Z108`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(trpcEscape.status).toBe(400);

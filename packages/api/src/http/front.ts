@@ -53,7 +53,9 @@ function answerOnSocket(socket: Duplex, status: string, body: string, extra = ""
     socket.destroy();
     return;
   }
-  const headers = Object.entries(BASE_SECURITY_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join("");
+  const headers = Object.entries(BASE_SECURITY_HEADERS)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join("");
   socket.end(
     `HTTP/1.1 ${status}\r\ncontent-type: application/json; charset=utf-8\r\ncache-control: no-store\r\n${headers}${extra}` +
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,

@@ -80,12 +80,7 @@ export function fromNode(req: IncomingMessage): { request: HttpRequest; abandone
  * its length. When the request body was not read to its end (refused as too large), the connection is
  * closed afterwards instead of taking another request on it.
  */
-export async function writeResponse(
-  req: IncomingMessage,
-  res: ServerResponse,
-  response: Response,
-  bodyUnread: boolean,
-): Promise<void> {
+export async function writeResponse(req: IncomingMessage, res: ServerResponse, response: Response, bodyUnread: boolean): Promise<void> {
   const body = Buffer.from(await response.arrayBuffer());
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, key) => {

@@ -165,9 +165,7 @@ describe.each(targets)("REST adapter basics on $name", (target) => {
     expect((await rest.post("requestPasswordReset", {}, en)).body.msg).toBe("Invalid parameters");
     expect((await rest.get("requestPasswordReset", en)).body.msg).toBe("Method not allowed");
     expect((await rest.get("me", en)).body).toEqual({ code: 401, msg: "Not signed in or session expired", data: null });
-    expect((await rest.post("login", { account: "ghost", password: "Amber-Heron-3317" }, en)).body.msg).toBe(
-      "Incorrect account or password",
-    );
+    expect((await rest.post("login", { account: "ghost", password: "Amber-Heron-3317" }, en)).body.msg).toBe("Incorrect account or password");
   });
 
   it("serves a valid OpenAPI 3.1 document of the eight paths", async () => {

@@ -11,7 +11,7 @@ import { buildOpenApiDocument } from "./openapi";
 import { REST_PREFIX } from "./meta";
 import { callProcedure, REST_ROUTES } from "./routes";
 
-export const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** Reads the JSON body (at most MAX_BODY_BYTES); an empty body is `{}`. A failure is worded in `locale`. */
 async function readJsonBody(req: HttpRequest, locale: Locale): Promise<{ ok: true; value: unknown } | { ok: false; issue: Issue }> {
@@ -19,7 +19,8 @@ async function readJsonBody(req: HttpRequest, locale: Locale): Promise<{ ok: tru
   try {
     bytes = await readBodyWithin(req, MAX_BODY_BYTES);
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return { ok: false, issue: { path: "", message: issueText("bodyTooLarge", locale, { limit: error.limit }) } };
+    if (error instanceof BodyTooLargeError)
+      return { ok: false, issue: { path: "", message: issueText("bodyTooLarge", locale, { limit: error.limit }) } };
     throw error;
   }
   const text = bytes.toString("utf8");

@@ -51,15 +51,14 @@ export function buildOpenApiDocument(config: Config): JsonSchema {
         ? { ...existing, description: `${String(existing.description)}; ${line}` }
         : { description: line, content: { "application/json": { schema: envelope(issues) } } };
     }
-    if (responses["429"]) responses["429"] = { ...responses["429"], headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } } };
+    if (responses["429"])
+      responses["429"] = { ...responses["429"], headers: { "Retry-After": { schema: { type: "integer" }, description: "seconds" } } };
     paths[`${REST_PREFIX}${path}`] = {
       [route.method.toLowerCase()]: {
         operationId: path.slice(path.lastIndexOf("/") + 1),
         summary: route.summary,
         ...(route.protect ? { security: [{ bearer: [] }] } : {}),
-        ...(route.input
-          ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(route.input, "input") } } } }
-          : {}),
+        ...(route.input ? { requestBody: { required: true, content: { "application/json": { schema: schemaOf(route.input, "input") } } } } : {}),
         parameters: [
           { name: "Accept-Language", in: "header", required: false, schema: { type: "string" }, description: "`en` for English messages" },
         ],

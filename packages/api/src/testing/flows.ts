@@ -46,10 +46,7 @@ export interface TestUser {
   password: string;
 }
 
-export async function createUser(
-  runtime: Runtime,
-  options: { email?: string; username?: string; password?: string } = {},
-): Promise<TestUser> {
+export async function createUser(runtime: Runtime, options: { email?: string; username?: string; password?: string } = {}): Promise<TestUser> {
   const username = options.username ?? unique("user");
   const email = options.email ?? `${username}@example.com`;
   const password = options.password ?? PASSWORD;

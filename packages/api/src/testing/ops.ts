@@ -42,7 +42,14 @@ export async function startOpsRig(target: TestDatabaseTarget, env: Record<string
     async send(input) {
       const refusal = refusals.shift();
       if (refusal === "refuse") return REFUSED;
-      if (refusal) return { ok: false, retryable: true, status: 429, retryAfterSeconds: refusal.retryAfterSeconds, error: "resend 429 rate_limit_exceeded (scripted)" };
+      if (refusal)
+        return {
+          ok: false,
+          retryable: true,
+          status: 429,
+          retryAfterSeconds: refusal.retryAfterSeconds,
+          error: "resend 429 rate_limit_exceeded (scripted)",
+        };
       return inner.mailbox!.send(input);
     },
   };
@@ -53,18 +60,21 @@ export async function startOpsRig(target: TestDatabaseTarget, env: Record<string
   const call: OpsRig["call"] = (path, init = {}) =>
     new Promise((resolve, reject) => {
       // A connection per request: after a refused body the front closes the connection it came on.
-      const req = request({ agent: false, host: "127.0.0.1", port, path, method: init.method ?? "GET", headers: { host: `127.0.0.1:${port}`, ...init.headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          try {
-            resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : null });
-          } catch {
-            reject(new Error(`HTTP ${res.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`));
-          }
-        });
-      });
+      const req = request(
+        { agent: false, host: "127.0.0.1", port, path, method: init.method ?? "GET", headers: { host: `127.0.0.1:${port}`, ...init.headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            try {
+              resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : null });
+            } catch {
+              reject(new Error(`HTTP ${res.statusCode} with a body that is not JSON: ${text.slice(0, 200)}`));
+            }
+          });
+        },
+      );
       req.on("error", reject);
       req.end(init.body);
     });

@@ -327,5 +327,8 @@ export function checkHeldSentOnce(held: Pick<HeldSend, "key" | "forwarded" | "fo
   const until = Math.max(killedAt, held.forwardedAt ?? 0);
   expect(posts.filter((r) => r.at.getTime() <= until).length, `${held.key}: posts before the kill`).toBe(held.forwarded ? 1 : 0);
   if (held.forwarded) expect(posts.length, `${held.key}: re-sent with the same key`).toBeGreaterThanOrEqual(2);
-  expect(capture.emails.filter((e) => e.idempotencyKey === held.key), `${held.key}: one accepted email`).toHaveLength(1);
+  expect(
+    capture.emails.filter((e) => e.idempotencyKey === held.key),
+    `${held.key}: one accepted email`,
+  ).toHaveLength(1);
 }

@@ -2,7 +2,6 @@ import { Body, Container, Head, Heading, Hr, Html, Preview, Section, Text } from
 import { DEFAULT_LOCALE, type Locale } from "@rekey/validators";
 import type { CSSProperties, ReactNode } from "react";
 
-
 /** Picks the dictionary entry for `locale`, falling back to the default locale for unknown values. */
 export function pick<T>(dict: Record<Locale, T>, locale: Locale | undefined): T {
   return dict[locale ?? DEFAULT_LOCALE] ?? dict[DEFAULT_LOCALE];

@@ -52,7 +52,8 @@ export const passwordChangedStrings: Record<Locale, Strings> = {
     unknown: "未知",
     sessions: "为保护您的账号，所有已登录的设备均已退出，请使用新密码重新登录。",
     ifYou: "如果这是您本人的操作，无需任何处理。",
-    ifNotYou: "如果这不是您本人的操作，您的账号可能已被他人控制。请点击下方按钮：所有登录将立即退出，密码登录将被锁定，直到您通过找回密码设置新密码（链接 7 天内有效）。",
+    ifNotYou:
+      "如果这不是您本人的操作，您的账号可能已被他人控制。请点击下方按钮：所有登录将立即退出，密码登录将被锁定，直到您通过找回密码设置新密码（链接 7 天内有效）。",
     button: "这不是我，保护账号",
     fallback: "如果按钮无法点击，请将以下链接复制到浏览器地址栏打开：",
     support: "之后请在找回密码页面设置新密码：",
@@ -94,13 +95,7 @@ export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
     [t.browser, userAgent || t.unknown],
   ];
   return (
-    <EmailLayout
-      appName={appName}
-      locale={locale}
-      preview={t.preview(appName)}
-      heading={t.heading}
-      footer={t.footer(appName)}
-    >
+    <EmailLayout appName={appName} locale={locale} preview={t.preview(appName)} heading={t.heading} footer={t.footer(appName)}>
       <Text style={styles.text}>{t.greeting(username)}</Text>
       <Text style={styles.text}>{t.intro(appName)}</Text>
       <Section style={{ backgroundColor: "#f9fafb", borderRadius: "6px", padding: "4px 16px" }}>

@@ -48,8 +48,7 @@ export const passwordResetStrings: Record<Locale, Strings> = {
     preview: (appName, minutes) => `Your ${appName} password reset link, valid for ${minutes} minutes`,
     heading: "Reset your password",
     greeting: (username) => `Hi ${username},`,
-    intro: (appName) =>
-      `We received a request to reset the password of your ${appName} account. Click the button below to choose a new one:`,
+    intro: (appName) => `We received a request to reset the password of your ${appName} account. Click the button below to choose a new one:`,
     button: "Reset password",
     fallback: "If the button does not work, copy this link into your browser's address bar:",
     codeIntro: "On another device? Choose “I have a code” on the forgot-password page and enter your email address and this code:",
@@ -68,13 +67,7 @@ export function passwordResetSubject(props: Pick<PasswordResetEmailProps, "appNa
 export function PasswordResetEmail({ appName, username, link, code, expiresInMinutes, locale }: PasswordResetEmailProps) {
   const t = pick(passwordResetStrings, locale);
   return (
-    <EmailLayout
-      appName={appName}
-      locale={locale}
-      preview={t.preview(appName, expiresInMinutes)}
-      heading={t.heading}
-      footer={t.footer(appName)}
-    >
+    <EmailLayout appName={appName} locale={locale} preview={t.preview(appName, expiresInMinutes)} heading={t.heading} footer={t.footer(appName)}>
       <Text style={styles.text}>{t.greeting(username)}</Text>
       <Text style={styles.text}>{t.intro(appName)}</Text>
       <Section style={{ margin: "24px 0", textAlign: "center" }}>
@@ -89,7 +82,16 @@ export function PasswordResetEmail({ appName, username, link, code, expiresInMin
         </Link>
       </Text>
       <Text style={styles.text}>{t.codeIntro}</Text>
-      <Text style={{ ...styles.text, fontFamily: "ui-monospace, Menlo, Consolas, monospace", fontSize: "28px", fontWeight: 700, letterSpacing: "4px", textAlign: "center" }}>
+      <Text
+        style={{
+          ...styles.text,
+          fontFamily: "ui-monospace, Menlo, Consolas, monospace",
+          fontSize: "28px",
+          fontWeight: 700,
+          letterSpacing: "4px",
+          textAlign: "center",
+        }}
+      >
         {code}
       </Text>
       <Text style={styles.text}>{t.expiry(expiresInMinutes)}</Text>

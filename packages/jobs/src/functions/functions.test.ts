@@ -101,7 +101,11 @@ describe.each(targets)("Inngest functions on $name", (target) => {
     expect(server.emails).toHaveLength(1);
     const email = server.emails[0]!;
     expect(first.result).toEqual({ status: "sent", providerMessageId: email.id });
-    expect(email).toMatchObject({ to: account!.email, idempotencyKey: request.id, subject: passwordResetSubject({ appName: "Rekey", locale: "en" }) });
+    expect(email).toMatchObject({
+      to: account!.email,
+      idempotencyKey: request.id,
+      subject: passwordResetSubject({ appName: "Rekey", locale: "en" }),
+    });
     expect(server.requests[0]!.authorization).toBe(`Bearer ${RESEND_KEY}`);
     expect(await row(request.id)).toMatchObject({ status: "sent", providerMessageId: email.id, attempts: 0 });
 
@@ -114,13 +118,19 @@ describe.each(targets)("Inngest functions on $name", (target) => {
     expect(link.startsWith(`${APP_URL}/reset-password?token=`)).toBe(true);
     await expect(verifyResetToken(h.deps, { token }, META)).resolves.toMatchObject({ username: account!.username, maskedEmail: "a***@example.com" });
     await resetPassword(h.deps, { token, new_password: NEW_PASSWORD }, META);
-    await expect(signIn(h.deps, { account: account!.email, password: NEW_PASSWORD }, "web", META)).resolves.toMatchObject({ user: { id: account!.id } });
+    await expect(signIn(h.deps, { account: account!.email, password: NEW_PASSWORD }, "web", META)).resolves.toMatchObject({
+      user: { id: account!.id },
+    });
 
     const [changedRow] = await h.db.select().from(emailOutbox).where(eq(emailOutbox.kind, "password_changed"));
     const changed = await engineFor(fns.changed, changedEvent(changedRow!.id)).execute();
     expect(changed.error).toBeUndefined();
     expect(server.emails).toHaveLength(2);
-    expect(server.emails[1]).toMatchObject({ to: account!.email, idempotencyKey: changedRow!.id, subject: passwordChangedSubject({ appName: "Rekey", locale: "en" }) });
+    expect(server.emails[1]).toMatchObject({
+      to: account!.email,
+      idempotencyKey: changedRow!.id,
+      subject: passwordChangedSubject({ appName: "Rekey", locale: "en" }),
+    });
   });
 
   it("handleEmailFailure (the onFailure body) marks a pending row dead with its last error, once", async () => {
@@ -129,7 +139,11 @@ describe.each(targets)("Inngest functions on $name", (target) => {
     const getDeps = async () => deps;
 
     await handleEmailFailure(getDeps, request.id, new Error("resend 500 internal_server_error: still failing"));
-    expect(await row(request.id)).toMatchObject({ status: "dead", lastError: "Error: resend 500 internal_server_error: still failing", lockedUntil: null });
+    expect(await row(request.id)).toMatchObject({
+      status: "dead",
+      lastError: "Error: resend 500 internal_server_error: still failing",
+      lockedUntil: null,
+    });
     const audits = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.dead"));
     expect(audits).toEqual([expect.objectContaining({ reason: "password_reset", details: expect.objectContaining({ outboxId: request.id }) })]);
 

@@ -37,11 +37,7 @@ function inngestStep(step: { run: (id: string, fn: () => Promise<unknown>) => Pr
 }
 
 /** `onFailure` of the email functions: after the last attempt the row is dead and audited. */
-export async function handleEmailFailure(
-  getDeps: () => Promise<JobDeps>,
-  outboxId: string | undefined,
-  error: unknown,
-): Promise<void> {
+export async function handleEmailFailure(getDeps: () => Promise<JobDeps>, outboxId: string | undefined, error: unknown): Promise<void> {
   if (!outboxId) return;
   await markDead((await getDeps()).auth, outboxId, error);
 }

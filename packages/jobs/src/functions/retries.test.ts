@@ -49,7 +49,10 @@ describe.each(targets)("Inngest email retries on $name", (target) => {
     const fns = functions(async () => ({ ...h.jobs.deps, transport: failing }));
 
     // Inngest keeps whole seconds, rounded up: 1 s ± 20 % → 1 or 2; 2 s ± 20 % → 2 or 3.
-    for (const [attempt, delays] of [[1, ["1", "2"]], [2, ["2", "3"]]] as const) {
+    for (const [attempt, delays] of [
+      [1, ["1", "2"]],
+      [2, ["2", "3"]],
+    ] as const) {
       const { error, result } = await engineFor(fns.reset, resetEvent(request.id)).execute();
       expect(result).toBeUndefined();
       expect(error).toMatchObject({ name: "RetryAfterError", message: "provider unavailable (503)" });
@@ -135,7 +138,10 @@ describe.each(targets)("Inngest email retries on $name", (target) => {
     expect(error).toBeUndefined();
     // Resend answers a repeated key (same payload) with the first response: the same message, not a new one.
     expect(result).toEqual({ status: "sent", providerMessageId: server.emails[0]!.id });
-    expect(server.requests.map((r) => [r.answer, r.idempotencyKey])).toEqual([[200, request.id], [200, request.id]]);
+    expect(server.requests.map((r) => [r.answer, r.idempotencyKey])).toEqual([
+      [200, request.id],
+      [200, request.id],
+    ]);
     expect(server.emails).toHaveLength(1);
     expect(await row(request.id)).toMatchObject({ status: "sent", providerMessageId: server.emails[0]!.id });
   });
@@ -206,7 +212,13 @@ describe.each(targets)("Inngest email retries on $name", (target) => {
     const { h, server, stepErrors, functions, resetEvent, row, requestFor } = rig;
     await h.createAccounts(["ba@example.com"], OLD_PASSWORD);
     const request = await requestFor("ba@example.com");
-    await resendTo(server).send({ to: "ba@example.com", subject: "Rendered before a deploy", html: "<p>old</p>", text: "old", idempotencyKey: request.id });
+    await resendTo(server).send({
+      to: "ba@example.com",
+      subject: "Rendered before a deploy",
+      html: "<p>old</p>",
+      text: "old",
+      idempotencyKey: request.id,
+    });
     const { result, error } = await engineFor(functions().reset, resetEvent(request.id)).execute();
     expect(error).toBeUndefined();
     expect(result).toEqual({ status: "sent", providerMessageId: null });
@@ -243,7 +255,11 @@ describe.each(targets)("Inngest email retries on $name", (target) => {
     const { error } = await engineFor(fns.reset, resetEvent(request.id)).execute();
     expect(error).toMatchObject({ name: "NonRetriableError", message: expect.stringContaining("422") });
     expect(stepErrors).toEqual([expect.objectContaining({ stepId: "send-email", isFinalAttempt: true })]);
-    expect(await row(request.id)).toMatchObject({ status: "dead", attempts: 1, lastError: "PermanentDeliveryError: resend 422 validation_error: Invalid `to` field." });
+    expect(await row(request.id)).toMatchObject({
+      status: "dead",
+      attempts: 1,
+      lastError: "PermanentDeliveryError: resend 422 validation_error: Invalid `to` field.",
+    });
 
     // @inngest/test never runs onFailure: call the handler the function registered, with the
     // `inngest/function.failed` event Inngest would send (the original event under data.event).
@@ -253,7 +269,10 @@ describe.each(targets)("Inngest email retries on $name", (target) => {
     const failure = Object.assign(new Error(serialised.message), { name: serialised.name });
     await onFailure({ event: { name: "inngest/function.failed", data: { event: resetEvent(request.id), error } }, error: failure });
 
-    expect(await row(request.id)).toMatchObject({ status: "dead", lastError: "PermanentDeliveryError: resend 422 validation_error: Invalid `to` field." });
+    expect(await row(request.id)).toMatchObject({
+      status: "dead",
+      lastError: "PermanentDeliveryError: resend 422 validation_error: Invalid `to` field.",
+    });
     const audits = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "email.dead"));
     expect(audits).toHaveLength(1);
     expect(audits[0]).toMatchObject({ reason: "password_reset", subject: "di@example.com", details: { outboxId: request.id, attempts: 1 } });

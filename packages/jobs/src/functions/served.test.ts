@@ -139,7 +139,9 @@ describe.each(targets)("served /api/inngest on $name", (target) => {
     expect(server.emails).toHaveLength(1);
     const email = server.emails[0]!;
     const op = (first.json as StepOp[])[0]!;
-    expect(first.json).toEqual([expect.objectContaining({ id: SEND_STEP, op: "StepRun", name: "send-email", data: { status: "sent", providerMessageId: email.id } })]);
+    expect(first.json).toEqual([
+      expect.objectContaining({ id: SEND_STEP, op: "StepRun", name: "send-email", data: { status: "sent", providerMessageId: email.id } }),
+    ]);
     expect(email).toMatchObject({ to: "ada@example.com", idempotencyKey: request.id });
     expect(await row(request.id)).toMatchObject({ status: "sent", providerMessageId: email.id, attempts: 0 });
     // What Inngest stores is the step's outcome, never the link.
@@ -214,14 +216,18 @@ describe.each(targets)("served /api/inngest on $name", (target) => {
     // The retry signal Inngest reads: retry (not "no retry"), after 3 s.
     expect(failed.headers.get("x-inngest-no-retry")).toBe("false");
     expect(failed.headers.get("retry-after")).toBe("3");
-    expect(failed.json).toEqual([expect.objectContaining({ id: SEND_STEP, op: "StepError", error: expect.objectContaining({ name: "RetryAfterError" }) })]);
+    expect(failed.json).toEqual([
+      expect.objectContaining({ id: SEND_STEP, op: "StepError", error: expect.objectContaining({ name: "RetryAfterError" }) }),
+    ]);
     expect(await row(request.id)).toMatchObject({ status: "pending", attempts: 1, lastError: expect.stringContaining("429") });
     expect(server.emails).toHaveLength(0);
 
     h.clock.advance(3); // as Inngest waits
     const retried = await post(signed({ ...call, attempt: 1 }));
     expect(retried.status).toBe(206);
-    expect(retried.json).toEqual([expect.objectContaining({ id: SEND_STEP, op: "StepRun", data: { status: "sent", providerMessageId: server.emails[0]!.id } })]);
+    expect(retried.json).toEqual([
+      expect.objectContaining({ id: SEND_STEP, op: "StepRun", data: { status: "sent", providerMessageId: server.emails[0]!.id } }),
+    ]);
     expect(server.requests.map((r) => r.answer)).toEqual([429, 200]);
     expect(server.emails).toHaveLength(1);
     const [first, second] = server.requests;

@@ -28,7 +28,9 @@ describe("capture server (Resend stand-in)", () => {
     const accepted = await transport.send(input);
     expect(accepted).toMatchObject({ ok: true });
     expect(s.requests.map((r) => r.answer)).toEqual([500, 502, 409, 429, 422, 200]);
-    expect(s.emails).toEqual([expect.objectContaining({ id: accepted.ok && accepted.id, to: input.to, idempotencyKey: "row-1", html: input.html, text: input.text })]);
+    expect(s.emails).toEqual([
+      expect.objectContaining({ id: accepted.ok && accepted.id, to: input.to, idempotencyKey: "row-1", html: input.html, text: input.text }),
+    ]);
   });
 
   it("replays the first response for a repeated key (no new email) and refuses the key with another payload", async () => {

@@ -93,7 +93,11 @@ export async function startCaptureServer(options: { clock?: () => Date } = {}): 
     if (previous) {
       if (previous.body !== raw) {
         captured.answer = 409;
-        json(res, 409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+        json(res, 409, {
+          statusCode: 409,
+          name: "invalid_idempotent_request",
+          message: "Same idempotency key used with a different request payload.",
+        });
         return;
       }
       captured.answer = previous.status;
@@ -123,10 +127,19 @@ export async function startCaptureServer(options: { clock?: () => Date } = {}): 
         res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
         return;
       case 409:
-        json(res, 409, { statusCode: 409, name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." });
+        json(res, 409, {
+          statusCode: 409,
+          name: "concurrent_idempotent_requests",
+          message: "Same idempotency key used while original request is still in progress.",
+        });
         return;
       case 429:
-        json(res, 429, { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." }, { "retry-after": String(behaviour.retryAfter) });
+        json(
+          res,
+          429,
+          { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests." },
+          { "retry-after": String(behaviour.retryAfter) },
+        );
         return;
       case 422:
         json(res, 422, { statusCode: 422, name: "validation_error", message: behaviour.message ?? "Invalid `to` field." });

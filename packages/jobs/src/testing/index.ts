@@ -103,7 +103,10 @@ export function resetLinkIn(email: { html: string; text: string }): { link: stri
 
 /** Outbox rows (of one kind), oldest first. */
 export async function rowsOf(h: Pick<Harness, "db">, kind?: OutboxRow["kind"]): Promise<OutboxRow[]> {
-  const rows = await h.db.select().from(emailOutbox).where(kind ? eq(emailOutbox.kind, kind) : undefined);
+  const rows = await h.db
+    .select()
+    .from(emailOutbox)
+    .where(kind ? eq(emailOutbox.kind, kind) : undefined);
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 }
 
@@ -164,7 +167,17 @@ export function createHarness(database: DatabaseHandle, options: HarnessOptions 
       const now = clock();
       return database.db
         .insert(users)
-        .values(emails.map((email) => ({ email, username: email.split("@")[0]!, passwordHash: hash, locale: "en", passwordChangedAt: now, createdAt: now, updatedAt: now })))
+        .values(
+          emails.map((email) => ({
+            email,
+            username: email.split("@")[0]!,
+            passwordHash: hash,
+            locale: "en",
+            passwordChangedAt: now,
+            createdAt: now,
+            updatedAt: now,
+          })),
+        )
         .returning();
     },
     close: async () => jobs.worker?.stop(),

@@ -34,7 +34,9 @@ export function signingKeyBody(signingKey: string): string {
 
 /** The HMAC the SDK expects for `body` at `timestamp` (unix seconds). */
 function signatureFor(body: string, signingKey: string, timestamp: number): string {
-  return createHmac("sha256", signingKeyBody(signingKey)).update(body + String(timestamp)).digest("hex");
+  return createHmac("sha256", signingKeyBody(signingKey))
+    .update(body + String(timestamp))
+    .digest("hex");
 }
 
 /** The value of `X-Inngest-Signature` for `body`, signed now (or at `at`). */

@@ -64,12 +64,18 @@ describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
 
     await vi.waitFor(() => expect(t.server.emails.map((e) => e.to)).toEqual(["ana@example.com"]), { timeout: 30_000, interval: 20 });
     expect(t.server.emails[0]!.text).toMatch(/\/reset-password\?token=/);
-    await vi.waitFor(async () => {
-      const rows = await t.database.handle.db.select().from(emailOutbox);
-      expect(rows.map((row) => row.status).sort()).toEqual(["sent", "skipped"]);
-    }, { timeout: 5_000, interval: 20 });
+    await vi.waitFor(
+      async () => {
+        const rows = await t.database.handle.db.select().from(emailOutbox);
+        expect(rows.map((row) => row.status).sort()).toEqual(["sent", "skipped"]);
+      },
+      { timeout: 5_000, interval: 20 },
+    );
     // The thread's log lines reach the host's logger (a message, so a moment after the row is marked).
-    await vi.waitFor(() => expect(t.lines).toContainEqual({ level: "info", message: expect.stringMatching(/^email accepted by Resend \(id .+\)$/) }), { timeout: 5_000, interval: 20 });
+    await vi.waitFor(
+      () => expect(t.lines).toContainEqual({ level: "info", message: expect.stringMatching(/^email accepted by Resend \(id .+\)$/) }),
+      { timeout: 5_000, interval: 20 },
+    );
   });
 
   it("stop() lets a send in flight finish within its time, then the thread ends", async () => {

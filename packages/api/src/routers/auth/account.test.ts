@@ -54,19 +54,25 @@ describe.each(targets)("accounts over REST and tRPC on $name", (target) => {
     expect(emailTaken.status).toBe(409);
     expect(emailTaken.body).toEqual({ code: 409, msg: "该邮箱已被注册", data: null });
 
-    const nameTaken = await rest.post("register", { email: `${unique("free")}@example.com`, username: user.username.toLowerCase(), password: PASSWORD });
+    const nameTaken = await rest.post("register", {
+      email: `${unique("free")}@example.com`,
+      username: user.username.toLowerCase(),
+      password: PASSWORD,
+    });
     expect(nameTaken.status).toBe(409);
     expect(nameTaken.body).toEqual({ code: 409, msg: "该用户名已被占用", data: null });
-    expect((await rest.post("register", { email: user.email, username: unique("free"), password: PASSWORD }, { "accept-language": "en" })).body.msg).toBe(
-      "This email address is already registered",
-    );
+    expect(
+      (await rest.post("register", { email: user.email, username: unique("free"), password: PASSWORD }, { "accept-language": "en" })).body.msg,
+    ).toBe("This email address is already registered");
 
     const caller = callerFor(t.runtime, { transport: "rest", ip: nextIp() });
     expect(await failureOf(caller.auth.signUp({ email: user.email, username: unique("free"), password: PASSWORD }))).toMatchObject({
       trpcCode: "CONFLICT",
       domainCode: "EMAIL_TAKEN",
     });
-    expect(await failureOf(caller.auth.signUp({ email: `${unique("free")}@example.com`, username: user.username.toUpperCase(), password: PASSWORD }))).toMatchObject({
+    expect(
+      await failureOf(caller.auth.signUp({ email: `${unique("free")}@example.com`, username: user.username.toUpperCase(), password: PASSWORD })),
+    ).toMatchObject({
       trpcCode: "CONFLICT",
       domainCode: "USERNAME_TAKEN",
     });
@@ -94,7 +100,11 @@ describe.each(targets)("accounts over REST and tRPC on $name", (target) => {
     for (const account of [user.email, user.email.toUpperCase(), user.username, user.username.toLowerCase()]) {
       const res = await rest.post("login", { account, password: PASSWORD });
       expect(res.status, account).toBe(200);
-      expect(res.body).toMatchObject({ code: 200, msg: "登录成功", data: { token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), ...SESSION_EXPIRY } });
+      expect(res.body).toMatchObject({
+        code: 200,
+        msg: "登录成功",
+        data: { token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), ...SESSION_EXPIRY },
+      });
       expect(res.headers.get("set-cookie")).toBeNull();
     }
   });
@@ -113,7 +123,9 @@ describe.each(targets)("accounts over REST and tRPC on $name", (target) => {
     expect((await rest.post("login", { account: user.email, password: "x-wrong-x" }, { "accept-language": "en" })).body.msg).toBe(
       "Incorrect account or password",
     );
-    expect(await failureOf(callerFor(t.runtime, { transport: "rest", ip: nextIp() }).auth.signIn({ account: user.email, password: PASSWORD }))).toMatchObject({
+    expect(
+      await failureOf(callerFor(t.runtime, { transport: "rest", ip: nextIp() }).auth.signIn({ account: user.email, password: PASSWORD })),
+    ).toMatchObject({
       trpcCode: "UNAUTHORIZED",
       domainCode: "INVALID_CREDENTIALS",
     });

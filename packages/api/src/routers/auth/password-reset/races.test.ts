@@ -34,7 +34,10 @@ describe.each(targets)("reset links under races on $name", (target) => {
   const verify = (token: string) => callerFor(t.runtime, { ip: nextIp() }).auth.passwordReset.verify({ token });
 
   it("of two requests both links work, whichever the job mints first, until one of them resets the password", async () => {
-    for (const order of [[0, 1], [1, 0]]) {
+    for (const order of [
+      [0, 1],
+      [1, 0],
+    ]) {
       const user = await createUser(t.runtime);
       const ids = [await requestReset(t.runtime, user.email)];
       t.clock.advance(1);
@@ -57,7 +60,9 @@ describe.each(targets)("reset links under races on $name", (target) => {
     // The jobs race; minting is serialised per account, whatever order it lands in.
     const minted = await Promise.all(ids.map((id) => mintResetLink(t.runtime.deps, id)));
     const tokens = minted.map((m) => (m.status === "send" ? new URL(m.link).searchParams.get("token")! : null));
-    const live = await Promise.all(tokens.map(async (token) => (token ? (await Promise.allSettled([verify(token)]))[0]!.status === "fulfilled" : false)));
+    const live = await Promise.all(
+      tokens.map(async (token) => (token ? (await Promise.allSettled([verify(token)]))[0]!.status === "fulfilled" : false)),
+    );
     expect(live).toEqual([false, true, true, true]);
   });
 

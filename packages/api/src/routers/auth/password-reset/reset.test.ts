@@ -61,8 +61,20 @@ describe.each(targets)("passwordReset.reset on $name", (target) => {
   it.each([
     ["too short", "Ab3-x", "PASSWORD_TOO_SHORT", "密码长度不能少于6位", "The password must be at least 6 characters long"],
     ["too long", `${"Zq7-".repeat(32)}x`, "PASSWORD_TOO_LONG", "密码长度不能超过128位", "The password must be at most 128 characters long"],
-    ["too common", "password1", "PASSWORD_TOO_COMMON", "密码过于常见，请换一个更难猜的密码", "This password is too common, please choose one that is harder to guess"],
-    ["too common in capitals", "PASSWORD1", "PASSWORD_TOO_COMMON", "密码过于常见，请换一个更难猜的密码", "This password is too common, please choose one that is harder to guess"],
+    [
+      "too common",
+      "password1",
+      "PASSWORD_TOO_COMMON",
+      "密码过于常见，请换一个更难猜的密码",
+      "This password is too common, please choose one that is harder to guess",
+    ],
+    [
+      "too common in capitals",
+      "PASSWORD1",
+      "PASSWORD_TOO_COMMON",
+      "密码过于常见，请换一个更难猜的密码",
+      "This password is too common, please choose one that is harder to guess",
+    ],
     ["the current password", "__current__", "PASSWORD_UNCHANGED", "新密码不能与当前密码相同", "The new password must differ from the current one"],
   ])("refuses a new password that is %s with 501 and its own message, and leaves the token usable", async (_label, candidate, code, zh, en) => {
     const user = await createUser(t.runtime);
