@@ -44,6 +44,12 @@ for (const locale of ["zh-CN", "en"] as const satisfies readonly Locale[]) {
     await expect(page).toHaveTitle(new RegExp(`^${t.notFound.title}`));
     await look("not-found");
 
+    // The "this wasn't me" page as the email's link opens it: the explanation and its button (nothing acts yet).
+    await page.goto("/secure-account?token=not-a-real-token");
+    await expect(page.getByRole("heading", { level: 1, name: t.secure.title })).toBeVisible();
+    await expect(page.getByRole("button", { name: t.secure.confirm })).toBeVisible();
+    await look("secure-account");
+
     await page.goto("/sign-up");
     await expect(page.getByRole("heading", { level: 1, name: t.signUp.title })).toBeVisible();
     await look("sign-up");

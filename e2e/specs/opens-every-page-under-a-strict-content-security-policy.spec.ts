@@ -1,7 +1,16 @@
 import { expect, test } from "../support/fixtures";
 import { TEXT } from "../support/text";
 
-const PAGES = ["/", "/sign-in", "/sign-up", "/forgot-password", "/reset-password?token=not-a-real-token", "/dev/mailbox", "/no-such-page"];
+const PAGES = [
+  "/",
+  "/sign-in",
+  "/sign-up",
+  "/forgot-password",
+  "/reset-password?token=not-a-real-token",
+  "/secure-account?token=not-a-real-token",
+  "/dev/mailbox",
+  "/no-such-page",
+];
 
 // The fixture fails the spec on any Content-Security-Policy violation; here each page must also come with the
 // policy (a fresh nonce, no framing) and come alive: its buttons work, which needs every script to have run.

@@ -113,9 +113,52 @@ export async function newestResetLink(page: Page, email: string, t: Text = ZH, c
   return href ?? "";
 }
 
-/** Opens the newest reset email's link from the mailbox, the way a person clicks it. */
-export async function openNewestResetLink(page: Page, email: string, t: Text = ZH) {
-  const mails = await mailsTo(page, email, t.mailbox.resetSubject, 1, t);
+/** Waits for the newest reset email to `email` and returns its code as the email shows it (`1234 5678`). */
+export async function newestResetCode(page: Page, email: string, t: Text = ZH, count = 1): Promise<string> {
+  const mails = await mailsTo(page, email, t.mailbox.resetSubject, count, t);
+  // The code follows the sentence that explains it, in the email's plain-text part.
+  const text = await mails.first().locator("pre").innerText();
+  expect(text).toContain(t.mailbox.codeIntro);
+  const after = text.slice(text.indexOf(t.mailbox.codeIntro) + t.mailbox.codeIntro.length);
+  const code = /^\s*(\d{4} \d{4})\s*$/m.exec(after)?.[1];
+  expect(code, "the code under its explanation").toBeTruthy();
+  return code ?? "";
+}
+
+/**
+ * Opens the "this wasn't me" link of the newest "password changed" email to `email` from the mailbox, the
+ * way a person clicks it; returns its address.
+ */
+export async function openNewestSecureAccountLink(page: Page, email: string, t: Text = ZH, count = 1): Promise<string> {
+  const mails = await mailsTo(page, email, t.mailbox.changedSubject, count, t);
+  const link = mails
+    .first()
+    .getByRole("link", { name: /\/secure-account\?token=/ })
+    .first();
+  const href = (await link.getAttribute("href")) ?? "";
+  expect(href).toMatch(/\/secure-account\?token=[\w-]{20,}$/);
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: t.secure.title })).toBeVisible();
+  return href;
+}
+
+/**
+ * On the forgot page's "I have a code" form: types the address (unless it is already filled in) and the code,
+ * sends them, and returns once the server has answered (the caller checks the outcome).
+ */
+export async function submitResetCode(page: Page, email: string, code: string, t: Text = ZH): Promise<void> {
+  await expect(page.getByRole("heading", { level: 1, name: t.code.title })).toBeVisible();
+  const field = page.getByLabel(t.field.email, { exact: true });
+  if ((await field.inputValue()) !== email) await field.fill(email);
+  await page.getByLabel(t.field.code, { exact: true }).fill(code);
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith("/api/trpc/") && r.url().includes("auth.passwordReset.verify"));
+  await page.getByRole("button", { name: t.code.submit, exact: true }).click();
+  await answered;
+}
+
+/** Opens the newest reset email's link from the mailbox (once `count` have arrived), the way a person clicks it. */
+export async function openNewestResetLink(page: Page, email: string, t: Text = ZH, count = 1) {
+  const mails = await mailsTo(page, email, t.mailbox.resetSubject, count, t);
   const link = resetLinkIn(mails.first());
   const href = (await link.getAttribute("href")) ?? "";
   const response = page.waitForResponse((r) => r.request().isNavigationRequest() && new URL(r.url()).pathname === "/reset-password");
@@ -123,12 +166,15 @@ export async function openNewestResetLink(page: Page, email: string, t: Text = Z
   return { href, response: await response };
 }
 
-/** The reset page's form, once `verify` said the link is good: who it is for, and the countdown. */
-export async function expectValidResetPage(page: Page, account: Account, t: Text = ZH): Promise<void> {
+/**
+ * The reset page's form, once `verify` said the link (or, `via: "code"`, the address and code) is good: who it
+ * is for, and the countdown.
+ */
+export async function expectValidResetPage(page: Page, account: Account, t: Text = ZH, via: "link" | "code" = "link"): Promise<void> {
   await expect(page.getByRole("heading", { level: 1, name: t.reset.title })).toBeVisible();
   await expect(page.getByText(t.reset.for(account.username, masked(account.email)), { exact: true })).toBeVisible();
   await expect(page.getByText(account.email)).toHaveCount(0);
-  await expect(page.getByText(t.reset.expiresIn)).toBeVisible();
+  await expect(page.getByText(via === "code" ? t.reset.codeExpiresIn : t.reset.expiresIn)).toBeVisible();
   await expect(page.getByLabel(t.field.newPassword, { exact: true })).toBeVisible();
 }
 

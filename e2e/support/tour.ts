@@ -8,8 +8,10 @@ import {
   newAccount,
   newPassword,
   openNewestResetLink,
+  openNewestSecureAccountLink,
   rule,
   signOut,
+  submitResetCode,
   submitSignIn,
 } from "./steps";
 import { TEXT } from "./text";
@@ -31,8 +33,9 @@ async function captchaSolved(page: Page): Promise<void> {
 /**
  * Walks one new person through every page and each state a page can show, in the default language, and calls
  * `visit` at each: home (signed out, signed in), sign-up (empty, errors, filled), sign-in (empty, wrong
- * password), forgot (form, error, sent), the mailbox, and reset (valid, rules, done, no token, invalid).
- * The expired state needs a short-lived link and is visited by the expiry spec.
+ * password, locked), forgot (form, error, sent, "I have a code" and a wrong code), the mailbox, reset
+ * (valid, rules, done, no token, invalid) and secure-account (open, done, invalid). The expired state needs
+ * a short-lived link and is visited by the expiry spec.
  */
 export async function visitEveryPageState(page: Page, visit: StateVisitor): Promise<void> {
   const account = newAccount("tour");
@@ -76,6 +79,13 @@ export async function visitEveryPageState(page: Page, visit: StateVisitor): Prom
   await expect(page.getByRole("heading", { level: 1, name: t.forgot.sentTitle })).toBeVisible();
   await captchaSolved(page);
   await visit("forgot-password-sent");
+  await page.getByRole("button", { name: t.forgot.haveCode }).click();
+  await expect(page.getByRole("heading", { level: 1, name: t.code.title })).toBeVisible();
+  await visit("forgot-password-code");
+  // One wrong code of the five an address may get: the link and code of this email stay good.
+  await submitResetCode(page, account.email, "0000 0000");
+  await expect(page.getByRole("alert").filter({ hasText: t.code.wrong })).toBeVisible();
+  await visit("forgot-password-code-wrong");
 
   await mailsTo(page, account.email, t.mailbox.resetSubject);
   await visit("mailbox");
@@ -110,4 +120,19 @@ export async function visitEveryPageState(page: Page, visit: StateVisitor): Prom
   await page.goto("/reset-password?token=this-link-was-mangled-by-a-mail-client");
   await expectDeadLink(page, t.reset.invalid);
   await visit("reset-password-invalid");
+
+  // The reset sent a "password changed" email: its "this wasn't me" page, before and after confirming.
+  await openNewestSecureAccountLink(page, account.email);
+  await visit("secure-account");
+  await page.getByRole("button", { name: t.secure.confirm }).click();
+  await expect(page.getByRole("status").filter({ hasText: t.secure.done })).toBeVisible();
+  await visit("secure-account-done");
+  await submitSignIn(page, account.email, password);
+  await expect(page.getByRole("alert").filter({ hasText: t.signIn.locked })).toBeVisible();
+  await visit("sign-in-locked");
+
+  await page.goto("/secure-account?token=this-link-was-mangled-by-a-mail-client");
+  await page.getByRole("button", { name: t.secure.confirm }).click();
+  await expect(page.getByRole("alert").filter({ hasText: t.secure.invalid })).toBeVisible();
+  await visit("secure-account-invalid");
 }

@@ -63,3 +63,9 @@ export function FormMessage({ error, children }: { error?: string | null; childr
     </div>
   );
 }
+
+/** The email address field every form uses: one label, keyboard and autofill hint. */
+export function EmailField(props: Omit<FieldProps, "label" | "type" | "inputMode" | "autoComplete">) {
+  const t = useT();
+  return <Field label={t("field.email")} type="email" inputMode="email" autoComplete="email" required {...props} />;
+}

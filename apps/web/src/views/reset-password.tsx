@@ -6,36 +6,20 @@ import { useEffect, useState, type FormEvent } from "react";
 import { domainCode, errorText } from "~/components/errors";
 import { Field, FormMessage } from "~/components/field";
 import { PasswordRules, usePasswordRules } from "~/components/password-rules";
+import { forgetResetCredential, takeResetCredential, type ResetCredential } from "~/components/reset-credential";
 import { useT } from "~/i18n/client";
 import type { MessageKey } from "~/i18n/messages";
 import { api } from "~/trpc/react";
 
-const STORE_KEY = "rekey.reset-token";
 const REDIRECT_SECONDS = 5;
 
 type Dead = "missing" | "invalid" | "expired" | "userGone";
-const DEAD_MESSAGE: Record<Dead, MessageKey> = {
-  missing: "reset.missing",
-  invalid: "reset.invalid",
-  expired: "reset.expired",
-  userGone: "reset.userGone",
+type Via = "link" | "code";
+/** What is dead is said in the words of what the person used: the link, or the code. */
+const DEAD_MESSAGE: Record<Via, Record<Dead, MessageKey>> = {
+  link: { missing: "reset.missing", invalid: "reset.invalid", expired: "reset.expired", userGone: "reset.userGone" },
+  code: { missing: "reset.missing", invalid: "reset.codeInvalid", expired: "reset.codeExpired", userGone: "reset.codeUserGone" },
 };
-
-/**
- * Takes the token from the address bar once and removes it at once (history.replaceState), so it is not
- * left in history, bookmarks or screenshots. Kept for this tab only, so a reload still works.
- */
-function takeToken(): string | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get("token");
-  if (fromUrl !== null) {
-    url.searchParams.delete("token");
-    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
-    sessionStorage.setItem(STORE_KEY, fromUrl);
-    return fromUrl;
-  }
-  return sessionStorage.getItem(STORE_KEY);
-}
 
 function deadFrom(code: string | undefined): Dead | null {
   if (code === "TOKEN_EXPIRED") return "expired";
@@ -53,7 +37,7 @@ function formatRemaining(seconds: number): string {
 export function ResetPasswordView() {
   const t = useT();
   const router = useRouter();
-  const [token, setToken] = useState<string | null | undefined>(undefined);
+  const [credential, setCredential] = useState<ResetCredential | null>(null);
   const [dead, setDead] = useState<Dead | null>(null);
   const [password, setPassword] = useState("");
   const [confirmation, setConfirmation] = useState("");
@@ -65,18 +49,18 @@ export function ResetPasswordView() {
   const [redirectIn, setRedirectIn] = useState<number | null>(null);
   const { rules, strength, ok } = usePasswordRules(password, confirmation);
 
-  // Opening the page only verifies: it never consumes the token (mail scanners open links too).
+  // Opening the page only verifies: it never consumes the token or code (mail scanners open links too).
   const verify = api.auth.passwordReset.verify.useMutation({
     onError: (error) => {
       const gone = deadFrom(domainCode(error));
-      // A dead token is of no use on a reload either.
-      if (gone) sessionStorage.removeItem(STORE_KEY);
+      // A dead token or code is of no use on a reload either.
+      if (gone) forgetResetCredential();
       setDead(gone);
     },
   });
   const reset = api.auth.passwordReset.reset.useMutation({
     onSuccess: () => {
-      sessionStorage.removeItem(STORE_KEY);
+      forgetResetCredential();
       setRedirectIn(REDIRECT_SECONDS);
     },
     onError: (error, variables) => {
@@ -86,15 +70,16 @@ export function ResetPasswordView() {
       else if (code?.startsWith("PASSWORD_")) setRefused({ password: variables.new_password, message: error.message });
     },
   });
+  const via: Via = credential && "code" in credential ? "code" : "link";
   const username = verify.data?.username;
   // The sign-in page says the password was changed and fills in the account: the username, which the person
   // knows already (never the token, nor the password).
   const signInHref = username ? `/sign-in?reset=1&account=${encodeURIComponent(username)}` : "/sign-in?reset=1";
 
   useEffect(() => {
-    const found = takeToken();
-    setToken(found);
-    if (found) verify.mutate({ token: found });
+    const found = takeResetCredential();
+    setCredential(found);
+    if (found) verify.mutate(found);
     else setDead("missing");
     // Runs once, as the page opens.
   }, []);
@@ -121,11 +106,11 @@ export function ResetPasswordView() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!ok || !token) {
+    if (!ok || !credential) {
       setAttempted(true);
       return;
     }
-    reset.mutate({ token, new_password: password });
+    reset.mutate({ ...credential, new_password: password });
   };
   // Derived from what is typed now, so a stale error clears the moment every rule is met.
   const ruleError = !attempted || ok ? null : rules.length && rules.common && !rules.match ? t("error.mismatch") : t("error.rulesUnmet");
@@ -144,20 +129,24 @@ export function ResetPasswordView() {
   } else if (dead) {
     body = (
       <div role="alert" className="dead">
-        <p>{t(DEAD_MESSAGE[dead])}</p>
+        <p>{t(DEAD_MESSAGE[via][dead])}</p>
         <Link href="/forgot-password" className="button primary">
           {t("reset.requestNew")}
         </Link>
       </div>
     );
   } else if (!verify.data) {
-    body = verify.error ? <FormMessage error={errorText(verify.error, t)} /> : <p role="status">{t("reset.checking")}</p>;
+    body = verify.error ? (
+      <FormMessage error={errorText(verify.error, t)} />
+    ) : (
+      <p role="status">{t(via === "code" ? "reset.codeChecking" : "reset.checking")}</p>
+    );
   } else {
     body = (
       <form onSubmit={submit} noValidate>
         <p>{t("reset.for", { username: verify.data.username, email: verify.data.email })}</p>
         <p className="countdown" aria-live="off">
-          {t("reset.expiresIn", { time: formatRemaining(remaining ?? 0) })}
+          {t(via === "code" ? "reset.codeExpiresIn" : "reset.expiresIn", { time: formatRemaining(remaining ?? 0) })}
         </p>
         <Field
           label={t("field.newPassword")}

@@ -74,8 +74,11 @@ export function SignInView({ initialAccount = "", justReset = false }: { initial
   };
   // The typed address travels to the forgot-password form, so nobody types it twice.
   const forgotHref = account.includes("@") ? `/forgot-password?email=${encodeURIComponent(account.trim())}` : "/forgot-password";
+  const failure = domainCode(signIn.error);
+  // Locked by the owner's own "this wasn't me": explained, with the way out, instead of the bare message.
+  const locked = failure === "ACCOUNT_LOCKED";
   // The captcha request is explained below the form instead of the bare "please complete the captcha".
-  const error = signIn.error && domainCode(signIn.error) !== "CAPTCHA_REQUIRED" ? errorText(signIn.error, t) : null;
+  const error = signIn.error && failure !== "CAPTCHA_REQUIRED" && !locked ? errorText(signIn.error, t) : null;
 
   return (
     <section className="card">
@@ -117,7 +120,16 @@ export function SignInView({ initialAccount = "", justReset = false }: { initial
             </Captcha>
           </>
         ) : null}
-        <FormMessage error={error} />
+        {locked ? (
+          <div className="notice" role="alert">
+            <p>{t("signIn.locked")}</p>
+            <p>
+              <Link href={forgotHref}>{t("secure.reset")}</Link>
+            </p>
+          </div>
+        ) : (
+          <FormMessage error={error} />
+        )}
         <button type="submit" className="primary" disabled={signIn.isPending || waiting !== null}>
           {t("signIn.submit")}
         </button>

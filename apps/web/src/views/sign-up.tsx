@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { domainCode, errorText } from "~/components/errors";
-import { Field, FormMessage } from "~/components/field";
+import { EmailField, Field, FormMessage } from "~/components/field";
 import { PasswordRules, usePasswordRules } from "~/components/password-rules";
 import { useSite, useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
@@ -75,16 +75,7 @@ export function SignUpView() {
     <section className="card">
       <h1>{t("signUp.title")}</h1>
       <form onSubmit={submit} noValidate>
-        <Field
-          label={t("field.email")}
-          type="email"
-          value={email}
-          onValueChange={setEmail}
-          autoComplete="email"
-          inputMode="email"
-          error={errors.email}
-          required
-        />
+        <EmailField value={email} onValueChange={setEmail} error={errors.email} />
         <Field
           label={t("field.username")}
           value={username}
