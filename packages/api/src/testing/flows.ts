@@ -8,6 +8,7 @@ import { TRPCError } from "@trpc/server";
 import { describeError } from "../errors";
 import type { Runtime } from "@rekey/runtime";
 import type { TestDatabaseTarget } from "@rekey/db/testing";
+import { afterAll, beforeAll } from "vitest";
 import { callerFor, createTestRuntime, serveFront, type CallerOptions, type TestRuntime } from "./index";
 
 /** Neither is in the shipped blocklist. */
@@ -171,4 +172,24 @@ export async function startRest(runtime: Runtime): Promise<RestClient> {
     get: (name, headers = {}) => send(`/api/v1/user/${name}`, { method: "GET", headers }),
     close: () => server.close(),
   };
+}
+
+/**
+ * A runtime over `target` (RELAXED_LIMITS unless `env` says otherwise) with a REST client on it, opened
+ * before the enclosing describe block's tests and closed after them. Read `t` and `rest` inside tests.
+ */
+export function restSuite(
+  target: TestDatabaseTarget,
+  env: Record<string, string> = { RATE_LIMITS: RELAXED_LIMITS },
+): { t: TestRuntime; rest: RestClient } {
+  const suite = {} as { t: TestRuntime; rest: RestClient };
+  beforeAll(async () => {
+    suite.t = await runtimeFor(target, env);
+    suite.rest = await startRest(suite.t.runtime);
+  });
+  afterAll(async () => {
+    await suite.rest?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }

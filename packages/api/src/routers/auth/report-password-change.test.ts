@@ -1,24 +1,15 @@
 import { mintSecureAccountLink } from "@rekey/auth";
 import { testDatabases } from "@rekey/db/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { TestRuntime } from "../../testing";
-import { createUser, NEW_PASSWORD, outboxRows, RELAXED_LIMITS, resetTokenFor, startRest, type RestClient, runtimeFor } from "../../testing/flows";
+import { describe, expect, it } from "vitest";
+import { createUser, NEW_PASSWORD, outboxRows, resetTokenFor, restSuite } from "../../testing/flows";
 
 const targets = await testDatabases();
 
 describe.each(targets)("POST /api/v1/user/reportPasswordChange (CONTRACT §2, §4a) on $name", (target) => {
-  let t: TestRuntime;
-  let rest: RestClient;
-  beforeAll(async () => {
-    t = await runtimeFor(target, { RATE_LIMITS: RELAXED_LIMITS });
-    rest = await startRest(t.runtime);
-  });
-  afterAll(async () => {
-    await rest?.close();
-    await t?.close();
-  });
+  const suite = restSuite(target);
 
   it("secures the account: 200 with the seed-style message, then password sign-in answers 403 账号已锁定 until a reset", async () => {
+    const { t, rest } = suite;
     const user = await createUser(t.runtime);
     const stolen = "Someone-Else-Chose-77";
     expect((await rest.post("resetPassword", { token: await resetTokenFor(t.runtime, user.email), new_password: stolen })).status).toBe(200);
@@ -44,6 +35,7 @@ describe.each(targets)("POST /api/v1/user/reportPasswordChange (CONTRACT §2, §
   });
 
   it("refuses a missing token with 501 and a made-up one with 400 令牌无效", async () => {
+    const { rest } = suite;
     expect((await rest.post("reportPasswordChange", {})).body).toMatchObject({ code: 501, msg: "参数错误" });
     expect((await rest.post("reportPasswordChange", { token: "A".repeat(43) })).body).toEqual({ code: 400, msg: "令牌无效", data: null });
   });
