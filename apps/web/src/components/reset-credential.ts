@@ -1,3 +1,5 @@
+import { takeFromAddressBar } from "./address-bar";
+
 /**
  * What proves a password reset in this tab: the emailed link's token, or the address and the code from the
  * same email (CONTRACT §4a). Kept in sessionStorage (this tab only, gone with it), never in the address.
@@ -33,11 +35,8 @@ function stored(): ResetCredential | null {
  * tab kept (a reload, or the code entered on the forgot page).
  */
 export function takeResetCredential(): ResetCredential | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get("token");
+  const { token: fromUrl } = takeFromAddressBar("token");
   if (fromUrl !== null) {
-    url.searchParams.delete("token");
-    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
     storeResetCredential({ token: fromUrl });
     return { token: fromUrl };
   }

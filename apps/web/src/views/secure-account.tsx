@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { domainCode, errorText } from "~/components/errors";
+import { takeFromAddressBar } from "~/components/address-bar";
 import { FormMessage } from "~/components/field";
 import { useT } from "~/i18n/client";
 import type { MessageKey } from "~/i18n/messages";
@@ -22,11 +23,8 @@ const DEAD_MESSAGE: Record<Dead, MessageKey> = {
  * left in history, bookmarks or screenshots. Kept for this tab only, so a reload still shows the button.
  */
 function takeToken(): string | null {
-  const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get("token");
+  const { token: fromUrl } = takeFromAddressBar("token");
   if (fromUrl !== null) {
-    url.searchParams.delete("token");
-    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
     sessionStorage.setItem(STORE_KEY, fromUrl);
     return fromUrl;
   }

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Captcha, type CaptchaHandle } from "~/components/captcha";
 import { domainCode, errorText } from "~/components/errors";
+import { takeFromAddressBar } from "~/components/address-bar";
 import { Field, FormMessage } from "~/components/field";
 import { useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
@@ -29,11 +30,7 @@ export function SignInView({ initialAccount = "", justReset = false }: { initial
   const [waiting, setWaiting] = useState<Credentials | null>(null);
   const captchaRef = useRef<CaptchaHandle>(null);
   useEffect(() => {
-    if (!justReset) return;
-    const url = new URL(window.location.href);
-    url.searchParams.delete("reset");
-    url.searchParams.delete("account");
-    window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+    if (justReset) takeFromAddressBar("reset", "account");
   }, [justReset]);
   const signIn = api.auth.signIn.useMutation({
     onSuccess: async () => {
