@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 import type { RateLimitName } from "@rekey/config";
-import { inArray, rateLimits, sql } from "@rekey/db";
+import { inArray, rateLimits, sql, type Executor } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
@@ -54,15 +54,32 @@ export async function hitLimits(deps: AuthDeps, hits: LimitHit[]): Promise<Count
   const { enabled, rules } = deps.config.rateLimits;
   if (!enabled || hits.length === 0) return hits.map((hit) => ({ ...hit, ...OPEN, windowEndsAt: null }));
   const now = deps.clock();
+  const rows = await countInWindows(
+    deps.db,
+    now,
+    hits.map((hit) => ({ key: keyOf(hit), windowSeconds: rules[hit.name].windowSeconds })),
+  );
+  const byKey = new Map(rows.map((row) => [row.key, row]));
+  return hits.map((hit) => {
+    const row = byKey.get(keyOf(hit));
+    return { ...hit, ...state(row, rules[hit.name].max, now), windowEndsAt: row?.windowEndsAt ?? null };
+  });
+}
+
+/**
+ * One more on each counter `key`, in a fixed window of `windowSeconds` that starts with the first count and
+ * is kept in the database (shared by every instance). ONE multi-row upsert; returns each counter's row.
+ */
+export async function countInWindows(db: Executor, now: Date, counters: { key: string; windowSeconds: number }[]) {
   const nowIso = now.toISOString();
   // Rows are upserted (and so locked) in key order: two statements sharing counters never deadlock.
-  const values = hits
-    .map((hit) => ({ key: keyOf(hit), count: 1, windowEndsAt: new Date(now.getTime() + rules[hit.name].windowSeconds * 1000) }))
+  const values = counters
+    .map(({ key, windowSeconds }) => ({ key, count: 1, windowEndsAt: new Date(now.getTime() + windowSeconds * 1000) }))
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const expired = sql`${rateLimits.windowEndsAt} <= ${nowIso}::timestamptz`;
   // The race point: the count and the check are one atomic upsert per row, so N concurrent hits see
   // N distinct counts and exactly `max` of them stay under the limit.
-  const rows = await deps.db
+  return db
     .insert(rateLimits)
     .values(values)
     .onConflictDoUpdate({
@@ -73,11 +90,6 @@ export async function hitLimits(deps: AuthDeps, hits: LimitHit[]): Promise<Count
       },
     })
     .returning();
-  const byKey = new Map(rows.map((row) => [row.key, row]));
-  return hits.map((hit) => {
-    const row = byKey.get(keyOf(hit));
-    return { ...hit, ...state(row, rules[hit.name].max, now), windowEndsAt: row?.windowEndsAt ?? null };
-  });
 }
 
 /**

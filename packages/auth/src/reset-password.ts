@@ -17,8 +17,7 @@ export async function resetPassword(deps: AuthDeps, input: ResetCredential & { n
   const { db, config } = deps;
   await enforceLimit(deps, meta, "token_ip", ipSubject(meta.ip));
   const event = "password_reset.reset_failed";
-  const credential: ResetCredential = "token" in input ? { token: input.token } : { email: input.email, code: input.code };
-  const { token, user } = await resolveResetToken(deps, credential, meta, event);
+  const { token, user } = await resolveResetToken(deps, input, meta, event);
   try {
     await assertPasswordAcceptable(input.new_password, { minLength: config.passwordMinLength, currentHash: user.passwordHash });
   } catch (error) {

@@ -1,8 +1,9 @@
-import { and, eq, isNotNull, passwordResetTokens, rateLimits, sql, users, type PasswordResetToken, type User } from "@rekey/db";
+import { and, eq, isNotNull, passwordResetTokens, users, type PasswordResetToken, type User } from "@rekey/db";
 import type { ErrorCode } from "@rekey/validators";
 import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
+import { countInWindows } from "./rate-limit";
 import { isWellFormedToken, normalizeResetCode, resetCodeHash, sha256Hex } from "./tokens";
 import { findUserByEmail } from "./users";
 
@@ -78,20 +79,7 @@ async function byCode(
  */
 async function countWrongCode(deps: AuthDeps, userId: string, meta: RequestMeta): Promise<void> {
   const now = deps.clock();
-  const nowIso = now.toISOString();
-  const windowEndsAt = new Date(now.getTime() + deps.config.resetTtlSeconds * 1000);
-  const expired = sql`${rateLimits.windowEndsAt} <= ${nowIso}::timestamptz`;
-  const [row] = await deps.db
-    .insert(rateLimits)
-    .values({ key: `reset_code_wrong:${userId}`, count: 1, windowEndsAt })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowEndsAt: sql`case when ${expired} then excluded.window_ends_at else ${rateLimits.windowEndsAt} end`,
-      },
-    })
-    .returning({ count: rateLimits.count });
+  const [row] = await countInWindows(deps.db, now, [{ key: `reset_code_wrong:${userId}`, windowSeconds: deps.config.resetTtlSeconds }]);
   if (!row || row.count < MAX_WRONG_CODES) return;
   const burnt = await deps.db
     .update(passwordResetTokens)
