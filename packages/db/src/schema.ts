@@ -176,6 +176,7 @@ export const auditEvents = pgTable(
   (t) => [index("audit_events_user_at_idx").on(t.userId, t.at), index("audit_events_event_at_idx").on(t.event, t.at)],
 );
 
+/** UNLOGGED (migration 0003): written on every request, and a counter lost in a crash only restarts a window. */
 export const rateLimits = pgTable(
   "rate_limits",
   {
