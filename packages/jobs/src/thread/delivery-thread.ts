@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { systemClock, type AuthDeps, type Logger } from "@rekey/auth";
 import { openDatabase, summarizeError } from "@rekey/db";
@@ -8,6 +9,15 @@ import type { FromThread, ThreadInit, ToThread } from "./protocol";
 // The body of the delivery thread: the embedded worker with its own event loop and its own connections,
 // so minting, rendering and sending never take turns with the answers on the main thread.
 const port = parentPort!;
+
+// Email work yields to the answers: under a flood the requests keep their pace and the outbox catches up as
+// soon as there is a spare moment of CPU (idle machine: no difference). On Linux a nice value belongs to
+// the thread, so this lowers only this thread; where it is not allowed, delivery keeps normal priority.
+try {
+  setPriority(10);
+} catch {
+  // Not permitted here: nothing to do.
+}
 const init = workerData as ThreadInit;
 const post = (message: FromThread) => port.postMessage(message);
 
