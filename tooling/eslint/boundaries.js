@@ -27,6 +27,8 @@ const ALLOWED = {
   // Black-box suites: they talk HTTP to the built app, so they only share the plain data rules.
   e2e: ["validators", "config"],
   fuzz: ["validators", "config"],
+  // Benchmarks: they start the built app and seed its database directly.
+  bench: ["auth", "db", "jobs"],
   // Tooling that exists only to be imported by config files.
   eslint: [],
   typescript: [],
@@ -62,7 +64,7 @@ const list = (names) => (names.length ? names.map((n) => `@rekey/${n}`).join(", 
 const elementOf = (name) => {
   if (name === "web") return { type: "app", captured: { name } };
   if (name === "e2e") return { type: "e2e" };
-  if (name === "fuzz" || name === "eslint" || name === "typescript") return { type: "tooling", captured: { name } };
+  if (name === "fuzz" || name === "bench" || name === "eslint" || name === "typescript") return { type: "tooling", captured: { name } };
   return { type: "package", captured: { name } };
 };
 

@@ -38,43 +38,63 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   };
 }
 
-/** The app's process: its port, output tail, memory, and a graceful stop. */
+/** A server process of the bench (the app or a floor): its port, output tail, memory, and a graceful stop. */
 export interface RunningApp {
   port: number;
   pid: number;
   /** Resident set size and its peak so far, in MiB (Linux /proc). */
   memory(): { rssMiB: number; peakMiB: number };
-  /** Lines the app wrote to stdout/stderr (LOG_LEVEL=warn: warnings and errors only). */
+  /** Lines the process wrote to stdout/stderr (the app runs with LOG_LEVEL=warn: warnings and errors only). */
   output: string[];
   stop(): Promise<string>;
 }
 
-/** Starts `node apps/web/server.mjs` and waits until `/api/health` answers 200. */
-export async function startApp(databaseUrl: string, resendUrl: string): Promise<RunningApp> {
+const APP_ENV = {
+  NODE_ENV: "production",
+  HOST: "127.0.0.1",
+  AUTH_SECRET: "bench-secret-0123456789abcdef0123456789abcdef",
+  RESEND_API_KEY: "re_bench_x",
+  EMAIL_FROM: "Rekey <no-reply@rekey.bench>",
+  RATE_LIMITS: "off",
+  CAPTCHA: "off",
+  LOG_LEVEL: "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+/**
+ * Starts `node apps/web/server.mjs` (as `pnpm start` does) and waits until `/api/health` answers 200. Rate
+ * limits and captcha are off unless `env` says otherwise.
+ */
+export async function startApp(databaseUrl: string, resendUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
   if (!existsSync(resolve(REPO_ROOT, "apps/web/.next/BUILD_ID"))) {
-    throw new Error("apps/web is not built: run `npx -y pnpm@10.34.8 --filter @rekey/web build` first (the bench builds nothing)");
+    throw new Error("apps/web is not built: run `npx -y pnpm@10.34.8 --filter @rekey/web build` first");
   }
   const port = await freePort();
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, resolve(REPO_ROOT, "apps/web/server.mjs")], {
+  return startServer({
+    name: "the app",
+    args: [...nodeArgs, resolve(REPO_ROOT, "apps/web/server.mjs")],
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      PORT: String(port),
-      HOST: "127.0.0.1",
-      APP_URL: `http://localhost:${port}`,
-      DATABASE_URL: databaseUrl,
-      AUTH_SECRET: "bench-secret-0123456789abcdef0123456789abcdef",
-      RESEND_API_KEY: "re_bench_x",
-      RESEND_BASE_URL: resendUrl,
-      EMAIL_FROM: "Rekey <no-reply@rekey.bench>",
-      RATE_LIMITS: "off",
-      CAPTCHA: "off",
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+    port,
+    ready: "/api/health",
+    env: { ...APP_ENV, PORT: String(port), APP_URL: `http://localhost:${port}`, DATABASE_URL: databaseUrl, RESEND_BASE_URL: resendUrl, ...env },
+  });
+}
+
+/** Spawns `node <args>` with `env` added to this process's, and waits until GET `ready` answers 200 (60 s at most). */
+export async function startServer(options: {
+  name: string;
+  args: string[];
+  cwd: string;
+  port: number;
+  ready: string;
+  env: Record<string, string>;
+}): Promise<RunningApp> {
+  const { port } = options;
+  const child = spawn(process.execPath, options.args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const output: string[] = [];
@@ -90,7 +110,7 @@ export async function startApp(databaseUrl: string, resendUrl: string): Promise<
   );
   const killNow = () => void (exitedWith ?? child.kill("SIGKILL"));
   process.once("exit", killNow);
-  const app: RunningApp = {
+  const server: RunningApp = {
     port,
     pid: child.pid!,
     output,
@@ -109,15 +129,15 @@ export async function startApp(databaseUrl: string, resendUrl: string): Promise<
   };
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exitedWith !== undefined) throw new Error(`the app exited (${exitedWith}):\n${output.join("\n")}`);
-    const status = await fetch(`http://127.0.0.1:${port}/api/health`).then(
+    if (exitedWith !== undefined) throw new Error(`${options.name} exited (${exitedWith}):\n${output.join("\n")}`);
+    const status = await fetch(`http://127.0.0.1:${port}${options.ready}`).then(
       (r) => r.status,
       () => 0,
     );
-    if (status === 200) return app;
+    if (status === 200) return server;
     if (Date.now() > deadline) {
-      await app.stop();
-      throw new Error(`the app did not answer /api/health with 200 within 60 s:\n${output.join("\n")}`);
+      await server.stop();
+      throw new Error(`${options.name} did not answer ${options.ready} with 200 within 60 s:\n${output.join("\n")}`);
     }
     await sleep(200);
   }

@@ -1,11 +1,13 @@
 /**
- * `tsx bench/cpu-split.ts`: CPU time per reset request, split between the app, PostgreSQL and this
- * process, for unknown addresses (the request and a job that finds no account) and for registered ones
- * (the request, minting, rendering and sending). Needs the built app, like bench/email.ts.
+ * `pnpm --filter @rekey/bench exec tsx src/cpu-split.ts`: CPU time per reset request, split between the
+ * app, PostgreSQL and this process, for unknown addresses (the request and a job that finds no account) and
+ * for registered ones (the request, minting, rendering and sending). Needs the built app, like email.ts.
+ * BENCH_LIMITS=on: with the default limits and captcha, each request from its own forwarded address.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { startCaptureServer } from "../src/testing/capture-server";
+import { startCaptureServer } from "@rekey/jobs/testing";
 import { address, createBenchDatabase, seedAccounts, startApp } from "./app";
+import { rotatingIp } from "./cannon";
 import { Client } from "./load";
 
 const N = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -31,25 +33,28 @@ function postgresCpuMs(): number {
 
 const server = await startCaptureServer();
 const database = await createBenchDatabase();
-const app = await startApp(database.url, server.url);
+const limits = process.env.BENCH_LIMITS === "on";
+const app = await startApp(database.url, server.url, limits ? { RATE_LIMITS: "on", CAPTCHA: "adaptive", TRUST_PROXY: "1" } : {});
+let clients = 0;
+const from = (): Record<string, string> => (limits ? { "x-forwarded-for": rotatingIp(clients++, 1) } : {});
 try {
   await seedAccounts(database.url, { known: N });
   const client = new Client(app.port, 16);
-  for (let i = 0; i < 200; i++) await client.post(PATH, { email: `warm-${i}@nobody.test` });
+  for (let i = 0; i < 200; i++) await client.post(PATH, { email: `warm-${i}@nobody.test` }, from());
   for (const kind of ["unknown", "known"] as const) {
     const before = [cpuMs(app.pid), postgresCpuMs(), cpuMs(process.pid), Date.now()];
     let next = 0;
     const connection = async () => {
       while (next < N) {
         const i = next++;
-        await client.post(PATH, { email: kind === "known" ? address("known", i) : `nobody-${i}@nobody.test` });
+        await client.post(PATH, { email: kind === "known" ? address("known", i) : `nobody-${i}@nobody.test` }, from());
       }
     };
     await Promise.all(Array.from({ length: 8 }, connection));
     while (kind === "known" && server.emails.length < N) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = [cpuMs(app.pid), postgresCpuMs(), cpuMs(process.pid), Date.now()];
     const per = (i: number) => ((after[i]! - before[i]!) / N).toFixed(2);
-    console.log(
+    console.info(
       `${kind}: ${N} requests in ${after[3]! - before[3]!} ms; CPU per request: app ${per(0)} ms, postgres ${per(1)} ms, bench ${per(2)} ms`,
     );
   }

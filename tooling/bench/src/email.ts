@@ -1,13 +1,13 @@
 /**
  * `pnpm bench:email`: how fast a reset email reaches the provider, and whether email work shows in the
  * answers, measured on the BUILT app over real PostgreSQL (a fresh database per run) with Resend pointed at
- * a capture server in this process. Builds nothing: run `pnpm --filter @rekey/web build` first.
+ * a capture server in this process. `pnpm bench:email` builds the app first.
  *
  * Phases: warm-up; 100 requests/s offered for 20 s to registered addresses (time from each request to the
  * provider); 2,000 requests at 1 connection alternating a registered and an unknown address (median answer
  * times); 32 connections as fast as the app answers for 10 s (the send rate the worker sustains).
  */
-import { startCaptureServer, type CaptureServer } from "../src/testing/capture-server";
+import { startCaptureServer, type CaptureServer } from "@rekey/jobs/testing";
 import { address, createBenchDatabase, seedAccounts, startApp, type RunningApp } from "./app";
 import { Client, closedLoop, openLoop, quantile, type Shot } from "./load";
 
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const rows: [string, string, string, string][] = [];
   const row = (what: string, figure: string, target = "", verdict = "") => rows.push([what, figure, target, verdict]);
   try {
-    console.log(`starting the built app on ${database.url} …`);
+    console.info(`starting the built app on ${database.url} …`);
     app = await startApp(database.url, server.url);
     const idle = app.memory();
     const count = RATE * SECONDS;
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     const reset = (email: string) => client.post(PATH, { email });
 
     // Warm-up: JIT, connection pools, the first render; both kinds of address.
-    console.log("warm-up …");
+    console.info("warm-up …");
     await openLoop(200, 50, (i) => reset(i % 2 ? `nobody-warm-${i}@bench.test` : address("warm", i / 2)));
     await awaitEmails(
       server,
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     );
     const warm = app.memory();
 
-    console.log(`${RATE} requests/s for ${SECONDS} s …`);
+    console.info(`${RATE} requests/s for ${SECONDS} s …`);
     const load = await openLoop(count, RATE, (i) => reset(address("rate", i)));
     const loadEnd = Date.now();
     const recipients = Array.from({ length: count }, (_, i) => address("rate", i));
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     );
     if (load.lateMs > 50) row("(bench client fell behind its schedule by)", `${fmt(load.lateMs)} ms`);
 
-    console.log(`${GAP_REQUESTS} requests at 1 connection, alternating known and unknown …`);
+    console.info(`${GAP_REQUESTS} requests at 1 connection, alternating known and unknown …`);
     const single = new Client(app.port, 1);
     const known: number[] = [];
     const unknown: number[] = [];
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       Array.from({ length: GAP_REQUESTS / 2 }, (_, i) => address("gap", i)),
     );
 
-    console.log(`${FLOOD_CONNECTIONS} connections for ${FLOOD_SECONDS} s …`);
+    console.info(`${FLOOD_CONNECTIONS} connections for ${FLOOD_SECONDS} s …`);
     const floodStart = Date.now();
     const flood: Shot[] = await closedLoop(FLOOD_CONNECTIONS, FLOOD_SECONDS, (i) => reset(address("flood", i % FLOOD_ACCOUNTS)));
     const floodEnd = Date.now();
@@ -155,13 +155,13 @@ async function main(): Promise<void> {
     const exit = await app?.stop();
     await server.close();
     await database.drop();
-    if (exit && exit !== "exit code 0") console.log(`the app stopped with ${exit}`);
+    if (exit && exit !== "exit code 0") console.info(`the app stopped with ${exit}`);
     const warnings = app?.output.filter((l) => /"level":(40|50|60)|error/i.test(l)) ?? [];
-    if (warnings.length) console.log(`app warnings/errors (${warnings.length}, last 5):\n${warnings.slice(-5).join("\n")}`);
+    if (warnings.length) console.info(`app warnings/errors (${warnings.length}, last 5):\n${warnings.slice(-5).join("\n")}`);
   }
   const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log("");
-  for (const r of rows) console.log(`${r[0].padEnd(widths[0]!)}  ${r[1].padStart(widths[1]!)}  ${r[2].padEnd(widths[2]!)}  ${r[3]}`.trimEnd());
+  console.info("");
+  for (const r of rows) console.info(`${r[0].padEnd(widths[0]!)}  ${r[1].padStart(widths[1]!)}  ${r[2].padEnd(widths[2]!)}  ${r[3]}`.trimEnd());
 }
 
 main().catch((error: unknown) => {

@@ -25,7 +25,7 @@ export class Client {
     this.agent = new Agent({ keepAlive: true, maxSockets: connections, maxFreeSockets: connections });
   }
 
-  post(path: string, body: unknown): Promise<Shot> {
+  post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Shot> {
     const payload = Buffer.from(JSON.stringify(body));
     return new Promise((resolve) => {
       const sentAt = Date.now();
@@ -38,7 +38,7 @@ export class Client {
           method: "POST",
           path,
           agent: this.agent,
-          headers: { "content-type": "application/json", "content-length": payload.length, "accept-language": "en" },
+          headers: { "content-type": "application/json", "content-length": payload.length, "accept-language": "en", ...headers },
         },
         (res) => {
           res.on("data", () => {});

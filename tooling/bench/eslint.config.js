@@ -1,0 +1,3 @@
+import config from "@rekey/eslint-config";
+
+export default config;

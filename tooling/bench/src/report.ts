@@ -1,0 +1,86 @@
+/** The bench's one table: figures from one run and the ratios the targets are stated in (BENCHMARKS.md). */
+import type { LoadResult } from "./cannon";
+import type { PageMeasure } from "./page";
+
+export interface Report {
+  seconds: number;
+  connections: number;
+  rows: { name: string; app: LoadResult; next: LoadResult; bare: LoadResult }[];
+  appIdleMiB?: number;
+  appPeakMiB?: number;
+  argon2PerSecond?: number;
+  emailsPerSecondDuringLoad?: number;
+  emailsPerSecondAfterLoad?: number;
+  resetsUnderLoad?: { resetsPerSecond: number; resetsFailed: number; requestP99: number; verifyP99: number };
+  verifyAtMillion?: LoadResult;
+  page?: PageMeasure;
+}
+
+const n0 = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "–" : Math.round(value).toLocaleString("en-US"));
+const n1 = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "–" : value.toFixed(1));
+const x2 = (value: number) => `${value.toFixed(2)}×`;
+const met = (ok: boolean) => (ok ? "met" : "**missed**");
+
+export function formatReport(report: Report): string {
+  const lines = [
+    `${report.connections} connections, ${report.seconds} s per run (after 2 s of warm-up), one target at a time; Rekey with its default limits.`,
+    "",
+    "| case | Rekey rps | p50 / p99 ms | failed | Next floor rps | bare floor rps | Rekey ÷ Next floor | Rekey ÷ bare |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const { name, app, next, bare } of report.rows) {
+    lines.push(
+      `| ${name} | ${n0(app.rps)} | ${n1(app.p50)} / ${n1(app.p99)} | ${app.failed} | ${n0(next.rps)} | ${n0(bare.rps)} | ${x2(app.rps / next.rps)} | ${x2(app.rps / bare.rps)} |`,
+    );
+  }
+  const row = (name: string) => report.rows.find((r) => r.name === name);
+  const known = row("request, known address")?.app;
+  const unknown = row("request, unknown address")?.app;
+  const verify = row("verify");
+  const reset = row("reset")?.app;
+  lines.push("", "| target | measured | |", "|---|---|---|");
+  if (known && unknown) {
+    const floor = row("request, known address")!.next.rps;
+    lines.push(
+      `| request (limits on) ≥ 0.85× the Next floor | ${x2(known.rps / floor)} known, ${x2(unknown.rps / floor)} unknown | ${met(Math.min(known.rps, unknown.rps) >= 0.85 * floor)} |`,
+    );
+    const gap = Math.abs(known.rps - unknown.rps) / Math.max(known.rps, unknown.rps);
+    lines.push(`| known and unknown within 10% | ${(gap * 100).toFixed(1)}% apart | ${met(gap <= 0.1)} |`);
+  }
+  if (verify)
+    lines.push(`| verify ≥ 0.85× the Next floor | ${x2(verify.app.rps / verify.next.rps)} | ${met(verify.app.rps >= 0.85 * verify.next.rps)} |`);
+  if (verify && report.verifyAtMillion) {
+    const slowdown = verify.app.rps / report.verifyAtMillion.rps;
+    lines.push(
+      `| verify flat from 10³ to 10⁶ links (≤ 1.2×) | ${n0(verify.app.rps)} → ${n0(report.verifyAtMillion.rps)} rps (${x2(slowdown)}), p99 ${n1(report.verifyAtMillion.p99)} ms | ${met(slowdown <= 1.2)} |`,
+    );
+  }
+  if (reset && report.argon2PerSecond) {
+    // Each reset runs argon2id twice: is the new password the current one, then the new hash.
+    const bound = report.argon2PerSecond / 2;
+    lines.push(
+      `| reset ≥ 90% of the argon2id bound | ${n1(reset.rps)} resets/s of ${n1(bound)} (${n1(report.argon2PerSecond)} hashes/s ÷ 2 per reset): ${((reset.rps / bound) * 100).toFixed(0)}% | ${met(reset.rps >= 0.9 * bound)} |`,
+    );
+  }
+  const under = report.resetsUnderLoad;
+  if (under) {
+    lines.push(
+      `| p99 ≤ 100 ms during saturating resets | request ${n1(under.requestP99)} ms, verify ${n1(under.verifyP99)} ms (${n1(under.resetsPerSecond)} resets/s beside them) | ${met(Math.max(under.requestP99, under.verifyP99) <= 100)} |`,
+    );
+  }
+  if (report.appIdleMiB !== undefined)
+    lines.push(`| RSS idle ≤ 200 MiB (PostgreSQL) | ${n0(report.appIdleMiB)} MiB | ${met(report.appIdleMiB <= 200)} |`);
+  if (report.appPeakMiB !== undefined) lines.push(`| RSS peak ≤ 400 MiB | ${n0(report.appPeakMiB)} MiB | ${met(report.appPeakMiB <= 400)} |`);
+  if (report.page) {
+    lines.push(
+      `| reset page first-load JS ≤ 100 KB gzip | ${n1(report.page.jsGzipKB)} KB in ${report.page.scripts} scripts (+${n1(report.page.lateScripts.reduce((sum, f) => sum + f.gzipBytes, 0) / 1024)} KB after load); LCP ${n0(report.page.lcpMs)} ms | ${met(report.page.jsGzipKB <= 100)} |`,
+    );
+  }
+  if (report.emailsPerSecondDuringLoad !== undefined) {
+    lines.push(
+      "",
+      `Email worker: ${n1(report.emailsPerSecondDuringLoad)} emails/s reached the provider during the known-address run, ${n1(report.emailsPerSecondAfterLoad)}/s once it stopped.`,
+    );
+  }
+  return lines.join("\n");
+}
