@@ -1,4 +1,6 @@
+import { availableParallelism } from "node:os";
 import { hash, verify, type Options } from "@node-rs/argon2";
+import pLimit from "p-limit";
 import { dictionary } from "@zxcvbn-ts/language-common";
 import { COMMON_PASSWORDS_DICTIONARY, commonPasswords, passwordProblem, type CommonPasswords } from "@rekey/validators";
 import { AuthError } from "./errors";
@@ -7,13 +9,20 @@ import { AuthError } from "./errors";
 // `algorithm: 2` is Argon2id (the package's const enum cannot be imported under isolatedModules).
 const ARGON2: Options = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
+/**
+ * At most one argon2id run per core. The pool has 4 threads whatever the machine, and DNS lookups and file
+ * writes queue behind whatever fills it: a burst of resets now waits here instead, and more hashes at once
+ * than cores would not finish any sooner.
+ */
+const argon2Slot = pLimit(Math.max(1, availableParallelism()));
+
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
+  return argon2Slot(() => hash(password, ARGON2));
 }
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(passwordHash, password);
+    return await argon2Slot(() => verify(passwordHash, password));
   } catch {
     return false;
   }
