@@ -5,7 +5,11 @@ import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { acquireDirLock, LOCK_FILE } from "./dir-lock";
 
-const START_PARAMS = [...PGlite.defaultStartParams];
+/**
+ * PGlite's own start parameters, with a smaller buffer cache: its 128 MB default is wasm memory the process
+ * keeps once touched; the embedded default's data is small and the OS caches its files anyway.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, "-c", "shared_buffers=16MB"];
 
 /** PostgreSQL writes this file into a data directory; PGlite runs initdb when it is missing. */
 const VERSION_FILE = "PG_VERSION";
