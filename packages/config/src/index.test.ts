@@ -52,9 +52,17 @@ describe("loadConfig defaults (CONTRACT §5)", () => {
   });
 
   it("carries where the code lives (set by the server) and nothing when unset", () => {
-    expect(loadConfig({}).paths).toEqual({ migrationsDir: undefined, deliveryThread: undefined });
-    const config = loadConfig({ REKEY_MIGRATIONS_DIR: "/srv/rekey/drizzle", REKEY_DELIVERY_THREAD: "/srv/rekey/thread.mjs" });
-    expect(config.paths).toEqual({ migrationsDir: "/srv/rekey/drizzle", deliveryThread: "/srv/rekey/thread.mjs" });
+    expect(loadConfig({}).paths).toEqual({ migrationsDir: undefined, deliveryThread: undefined, pgliteInit: undefined });
+    const config = loadConfig({
+      REKEY_MIGRATIONS_DIR: "/srv/rekey/drizzle",
+      REKEY_DELIVERY_THREAD: "/srv/rekey/thread.mjs",
+      REKEY_PGLITE_INIT: "/srv/rekey/pglite-init.mjs",
+    });
+    expect(config.paths).toEqual({
+      migrationsDir: "/srv/rekey/drizzle",
+      deliveryThread: "/srv/rekey/thread.mjs",
+      pgliteInit: "/srv/rekey/pglite-init.mjs",
+    });
   });
 
   it("reads the values it is given", () => {

@@ -134,6 +134,7 @@ const envSchema = z
     // Where the code lives, set by apps/web/server.mjs (bundling moves the modules that would look it up).
     REKEY_MIGRATIONS_DIR: optionalString,
     REKEY_DELIVERY_THREAD: optionalString,
+    REKEY_PGLITE_INIT: optionalString,
     HOST: optionalString.pipe(
       z
         .string()
@@ -210,8 +211,8 @@ export interface Config {
    * be reachable from the network by accident), all interfaces otherwise; `HOST` overrides both.
    */
   host: string;
-  /** Set by the server (where the code lives): the SQL migrations, and the delivery thread's entry. */
-  paths: { migrationsDir: string | undefined; deliveryThread: string | undefined };
+  /** Set by the server (where the code lives): the SQL migrations, the delivery thread's entry, PGlite's initdb script. */
+  paths: { migrationsDir: string | undefined; deliveryThread: string | undefined; pgliteInit: string | undefined };
 }
 
 /** The sender shown on mail kept in the local mailbox (never sent anywhere). */
@@ -282,6 +283,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: env.LOG_LEVEL,
     host: env.HOST?.replace(/^\[(.*)\]$/, "$1") ?? (transport === "mailbox" ? "127.0.0.1" : "0.0.0.0"),
-    paths: { migrationsDir: env.REKEY_MIGRATIONS_DIR, deliveryThread: env.REKEY_DELIVERY_THREAD },
+    paths: { migrationsDir: env.REKEY_MIGRATIONS_DIR, deliveryThread: env.REKEY_DELIVERY_THREAD, pgliteInit: env.REKEY_PGLITE_INIT },
   };
 }

@@ -8,11 +8,13 @@ const repoRoot = resolve(import.meta.dirname, "../../..");
 
 /**
  * Defaults that depend on where the code lives, not on the current directory: the embedded data
- * directory, the SQL migrations and the delivery thread's entry. Set before `loadConfig` runs.
+ * directory, the SQL migrations, PGlite's initdb script and the delivery thread's entry. Set before
+ * `loadConfig` runs.
  */
 export function applyLocationDefaults() {
   process.env.DATA_DIR ??= resolve(repoRoot, ".data");
   process.env.REKEY_MIGRATIONS_DIR ??= resolve(repoRoot, "packages/db/drizzle");
+  process.env.REKEY_PGLITE_INIT ??= resolve(repoRoot, "packages/db/src/pglite-init.mjs");
   // With PostgreSQL, email delivery runs in a thread of its own, started from this file.
   process.env.REKEY_DELIVERY_THREAD ??= resolve(repoRoot, "packages/jobs/src/thread/entry.mjs");
 }

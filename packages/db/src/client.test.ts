@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,6 +41,42 @@ describe("embedded PGlite", () => {
     } finally {
       await holder.close();
     }
+  });
+
+  it("recovers from a start killed while it created the directory (initdb half done)", { timeout: 120_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "rekey-db-"));
+    const script = `import("./src/client.ts").then(m => m.openDatabase({ dataDir: ${JSON.stringify(dataDir)} }))`;
+    const start = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(import.meta.dirname, ".."), stdio: "ignore" });
+    // initdb writes PG_VERSION early: a directory in this state must never be taken for a database.
+    const staging = () => readdirSync(dataDir).find((name) => name.startsWith("pglite.init-"));
+    while (!(staging() && existsSync(join(dataDir, staging()!, "PG_VERSION")))) await new Promise((r) => setTimeout(r, 20));
+    // The start and its initdb child die together (SIGKILL to both), as when the machine loses power.
+    const children = readFileSync(`/proc/${start.pid}/task/${start.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    for (const pid of [start.pid!, ...children.map(Number)]) process.kill(pid, "SIGKILL");
+    await new Promise((resolve) => start.on("exit", resolve));
+    expect(existsSync(join(dataDir, "pglite", "PG_VERSION"))).toBe(false);
+
+    const next = await openDatabase({ dataDir, migrate: true });
+    await next.db.insert(users).values({ email: "a@example.com", username: "a", passwordHash: "x" });
+    expect(await next.db.select().from(users)).toHaveLength(1);
+    await next.close();
+    expect(readdirSync(dataDir)).toEqual(["pglite"]);
+  });
+
+  it("clears files of an interrupted move and stale staging directories, and keeps a complete directory", { timeout: 120_000 }, async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "rekey-db-"));
+    mkdirSync(join(dataDir, "pglite", "base"), { recursive: true });
+    writeFileSync(join(dataDir, "pglite", "base", "half-moved"), "x");
+    mkdirSync(join(dataDir, "pglite.init-stale"));
+    writeFileSync(join(dataDir, "pglite.init-stale", "PG_VERSION"), "18\n");
+    const first = await openDatabase({ dataDir, migrate: true });
+    await first.db.insert(users).values({ email: "a@example.com", username: "a", passwordHash: "x" });
+    await first.close();
+    expect(readdirSync(dataDir)).toEqual(["pglite"]);
+    expect(existsSync(join(dataDir, "pglite", "base", "half-moved"))).toBe(false);
+    const second = await openDatabase({ dataDir });
+    expect(await second.db.select().from(users)).toHaveLength(1);
+    await second.close();
   });
 
   it("refuses a second open in the same process too", async () => {

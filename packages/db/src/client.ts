@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { Socket } from "node:net";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -11,7 +10,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import { DatabaseTimeoutError, withDeadlines } from "./deadlines";
-import { acquireDirLock } from "./dir-lock";
+import { openPgliteDir } from "./pglite";
 import * as schema from "./schema";
 
 type Schema = typeof schema;
@@ -46,6 +45,8 @@ export interface OpenOptions {
   pglite?: PGlite;
   migrate?: boolean;
   migrationsDir?: string;
+  /** The script that creates a new PGlite directory in a child process (`pglite-init.mjs`, beside pglite.ts by default). */
+  pgliteInitScript?: string;
   /** Pool size for postgres.js. */
   max?: number;
   /** postgres.js: longest wait for a new connection to be ready (TCP, TLS, authentication), in ms. */
@@ -101,18 +102,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 
   let release = () => {};
   let client = options.pglite;
-  if (!client) {
-    const dir = resolve(join(options.dataDir ?? ".data", "pglite"));
-    mkdirSync(dir, { recursive: true });
-    // PGlite has no cross-process locking: a second process on the same files silently loses writes.
-    release = acquireDirLock(dir);
-    try {
-      client = await PGlite.create(dir);
-    } catch (error) {
-      release();
-      throw error;
-    }
-  }
+  if (!client) ({ client, release } = await openPgliteDir(options.dataDir ?? ".data", options.pgliteInitScript));
   const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as Database;
   if (options.migrate) await migratePglite(db as never, { migrationsFolder });
   const pglite = client;

@@ -1,6 +1,9 @@
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 
+/** The lock's pid file, inside the locked directory. */
+export const LOCK_FILE = "rekey.pid";
+
 export class DataDirInUseError extends Error {
   override name = "DataDirInUseError";
 }
@@ -19,7 +22,7 @@ function isAlive(pid: number): boolean {
  * A lock left by a dead process is taken over. Returns the release function.
  */
 export function acquireDirLock(dir: string): () => void {
-  const file = join(dir, "rekey.pid");
+  const file = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, "wx");

@@ -1,11 +1,11 @@
 import type { AuthDeps, OutboxNotice } from "@rekey/auth";
-import { createResendTransport, type Transport } from "@rekey/email";
+import type { Transport } from "@rekey/email";
 import type { Inngest } from "inngest";
 import { createInngest } from "./client";
 import type { JobDeps } from "./deliver";
 import { dispatchToInngest } from "./dispatch";
-import { createMailboxTransport } from "./mailbox-transport";
 import { ThreadedWorker } from "./thread/threaded-worker";
+import { createTransport } from "./transport";
 import { EmbeddedWorker, type WorkerOptions } from "./worker";
 
 export interface Jobs {
@@ -19,14 +19,6 @@ export interface Jobs {
   thread?: ThreadedWorker;
   /** Hands freshly committed outbox rows to delivery. Never throws and never blocks the request for long. */
   dispatch(rows: OutboxNotice[]): void;
-}
-
-export function createTransport(auth: AuthDeps): Transport {
-  const { email } = auth.config;
-  if (email.transport === "resend" && email.resendApiKey) {
-    return createResendTransport({ apiKey: email.resendApiKey, baseUrl: email.resendBaseUrl, from: email.from });
-  }
-  return createMailboxTransport(auth.db, email.from);
 }
 
 /**

@@ -56,7 +56,13 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
   const secret = resolveSecret(config);
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, migrate: true, migrationsDir: config.paths.migrationsDir }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      migrate: true,
+      migrationsDir: config.paths.migrationsDir,
+      pgliteInitScript: config.paths.pgliteInit,
+    }));
   const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger, captchaWork: options.captchaWork };
   const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
   // PGlite behind its data-directory lock: claims left in it are a dead process's; free them now.

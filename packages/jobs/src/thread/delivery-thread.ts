@@ -2,7 +2,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { systemClock, type AuthDeps, type Logger } from "@rekey/auth";
 import { openDatabase, summarizeError } from "@rekey/db";
-import { createTransport } from "../setup";
+import { createTransport } from "../transport";
 import { EmbeddedWorker } from "../worker";
 import type { FromThread, ThreadInit, ToThread } from "./protocol";
 

@@ -1,3 +1,6 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requestPasswordReset, systemClock, type AuthDeps } from "@rekey/auth";
 import { loadConfig } from "@rekey/config";
@@ -26,7 +29,7 @@ interface Threaded {
 }
 
 /** The app's wiring on PostgreSQL with a thread entry: delivery runs in its own thread, Resend is the capture server. */
-async function threaded(): Promise<Threaded> {
+async function threaded(entry = ENTRY): Promise<Threaded> {
   const server = await startCaptureServer();
   open.push(server);
   const database = await openTestDatabase(postgres!);
@@ -45,7 +48,7 @@ async function threaded(): Promise<Threaded> {
   const record = (level: string) => (_fields: object, message?: string) => void lines.push({ level, message });
   const logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
   const deps: AuthDeps = { db: database.handle.db, config, secret: TEST_SECRET, clock: systemClock, logger };
-  const jobs = createJobs(deps, { threadEntry: ENTRY, threadPoolMax: 2 });
+  const jobs = createJobs(deps, { threadEntry: entry, threadPoolMax: 2 });
   deps.onOutbox = jobs.dispatch;
   jobs.thread?.start();
   open.push({ close: () => jobs.thread?.stop({ timeoutMs: 1_000 }) ?? Promise.resolve() });
@@ -76,6 +79,17 @@ describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
       () => expect(t.lines).toContainEqual({ level: "info", message: expect.stringMatching(/^email accepted by Resend \(id .+\)$/) }),
       { timeout: 5_000, interval: 20 },
     );
+  });
+
+  it("sends the same email from the production bundle (the build's), with no TypeScript loader", { timeout: 120_000 }, async () => {
+    const bundle = join(mkdtempSync(join(tmpdir(), "rekey-thread-")), "delivery-thread.mjs");
+    execFileSync(process.execPath, [join(import.meta.dirname, "..", "..", "scripts", "build-thread.mjs"), bundle]);
+    const t = await threaded(bundle);
+    await createHarness(t.database.handle).createAccounts(["cy@example.com"], PASSWORD);
+    await requestPasswordReset(t.deps, { email: "cy@example.com" }, META);
+    await vi.waitFor(() => expect(t.server.emails.map((e) => e.to)).toEqual(["cy@example.com"]), { timeout: 30_000, interval: 20 });
+    expect(t.server.emails[0]!.html).toContain("/reset-password?token=");
+    expect(t.lines.filter((line) => line.level === "error")).toEqual([]);
   });
 
   it("stop() lets a send in flight finish within its time, then the thread ends", async () => {
