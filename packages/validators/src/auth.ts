@@ -1,3 +1,4 @@
+import "./jitless";
 import { z } from "zod";
 
 /** RFC 5321 caps an address at 254 characters. */

@@ -1,7 +1,6 @@
-import "./jitless";
-
 // Shared by the pages and the server: the input/output schemas, the error and message tables, the locale,
-// password and email-kind rules. Named, so what is not listed here stays internal.
+// password and email-kind rules. Named, so what is not listed here stays internal. Free of side effects
+// (package.json `sideEffects`, all but jitless.ts), so a page bundles only what it imports: no zod without a schema.
 export {
   reportPasswordChangeInput,
   reportPasswordChangeOutput,
