@@ -1,14 +1,12 @@
 import "./jitless";
 import { z } from "zod";
-
-/** RFC 5321 caps an address at 254 characters. */
-const EMAIL_MAX_LENGTH = 254;
+import { EMAIL_MAX_LENGTH, EMAIL_PATTERN } from "./email";
 
 const email = z
   .string()
   .trim()
   .max(EMAIL_MAX_LENGTH)
-  .pipe(z.email())
+  .pipe(z.email({ pattern: EMAIL_PATTERN }))
   .transform((value) => value.toLowerCase());
 
 /** Password fields are checked for type and a sane size here; the policy (`passwordProblem`) runs in the service. */

@@ -16,6 +16,7 @@ export {
   verifyResetTokenInput,
   verifyResetTokenOutput,
 } from "./auth";
+export { isEmailAddress } from "./email";
 export { EMAIL_KINDS, type EmailKind } from "./email-kinds";
 export { ERROR_CODES, type ErrorCode, errorMessage, fill, type IssueLike, issueMessage, issueText } from "./errors";
 export { DEFAULT_LOCALE, LOCALE_COOKIE, type Locale, localeFromAcceptLanguage, localeOrDefault, pageLocale } from "./locale";

@@ -1,6 +1,6 @@
 "use client";
 
-import { requestPasswordResetInput } from "@rekey/validators";
+import { isEmailAddress as isEmail } from "@rekey/validators";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState, type FormEvent } from "react";
@@ -10,8 +10,6 @@ import { EmailField, Field, FormMessage } from "~/components/field";
 import { storeResetCredential } from "~/components/reset-credential";
 import { useSite, useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
-
-const isEmail = (value: string) => requestPasswordResetInput.shape.email.safeParse(value).success;
 
 /**
  * The 8-digit code as the email shows it (`1234 5678`), typed with or without the space or a dash, in
