@@ -41,6 +41,8 @@ const CHROMIUM_ARGS = [
 ];
 
 function isScript(response: Response): boolean {
+  // Workers made from blob: URLs (the captcha's) are built in the page, not downloaded.
+  if (!response.url().startsWith("http")) return false;
   const type = response.request().resourceType();
   const contentType = response.headers()["content-type"] ?? "";
   return type === "script" || /javascript/.test(contentType);
