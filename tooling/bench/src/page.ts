@@ -25,8 +25,10 @@ export interface PageMeasure {
 
 export interface MeasureOptions {
   executablePath?: string;
-  /** How long to let the page settle after `load` before LCP is read. */
+  /** How long to let the page settle after the network is idle before LCP is read. */
   settleMs?: number;
+  /** A slower link and CPU than localhost's (e.g. Lighthouse's mobile: 1638 kbps, 150 ms, CPU x4). */
+  throttle?: { downloadKbps: number; latencyMs: number; cpuSlowdown?: number };
 }
 
 const CHROMIUM_ARGS = [
@@ -72,6 +74,18 @@ export async function measurePage(url: string, options: MeasureOptions = {}): Pr
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
+    if (options.throttle) {
+      const { downloadKbps, latencyMs, cpuSlowdown = 1 } = options.throttle;
+      const cdp = await context.newCDPSession(page);
+      const bytesPerSecond = (downloadKbps * 1024) / 8;
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: latencyMs,
+        downloadThroughput: bytesPerSecond,
+        uploadThroughput: bytesPerSecond,
+      });
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpuSlowdown });
+    }
     let loaded = false;
     const early: Promise<PageScript | null>[] = [];
     const late: Promise<PageScript | null>[] = [];
@@ -88,7 +102,9 @@ export async function measurePage(url: string, options: MeasureOptions = {}): Pr
       (beforeLoad.has(response.request()) ? early : late).push(describe(response));
     });
     await page.goto(url, { waitUntil: "load" });
-    await page.waitForTimeout(options.settleMs ?? 1500);
+    // What renders after hydration (the reset page's verdict) can still become the LCP: wait for it.
+    await page.waitForLoadState("networkidle");
+    await page.waitForTimeout(options.settleMs ?? 1000);
     const lcpMs = (await page.evaluate(READ_LCP)) as number;
     const files = (await Promise.all(early)).filter((file): file is PageScript => file !== null);
     const lateScripts = (await Promise.all(late)).filter((file): file is PageScript => file !== null);
