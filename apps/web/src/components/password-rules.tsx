@@ -33,6 +33,11 @@ function loadChecker(): Promise<Checker> {
   return checker;
 }
 
+/** Starts loading the checker (about 250 KB gzip) as the password field gains focus, before the first key. */
+export function preloadPasswordChecker(): void {
+  void loadChecker();
+}
+
 function usePasswordStrength(password: string): Strength | null {
   const [strength, setStrength] = useState<Strength | null>(null);
   useEffect(() => {

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { domainCode, errorText } from "~/components/errors";
 import { Field, FormMessage } from "~/components/field";
-import { PasswordRules, usePasswordRules } from "~/components/password-rules";
+import { PasswordRules, preloadPasswordChecker, usePasswordRules } from "~/components/password-rules";
 import { forgetResetCredential, takeResetCredential, type ResetCredential } from "~/components/reset-credential";
 import { useT } from "~/i18n/client";
 import type { MessageKey } from "~/i18n/messages";
@@ -155,6 +155,7 @@ export function ResetPasswordView() {
           autoComplete="new-password"
           value={password}
           onValueChange={setPassword}
+          onFocus={preloadPasswordChecker}
           error={fieldError}
           hint={<PasswordRules rules={rules} strength={strength} />}
           required

@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { domainCode, errorText } from "~/components/errors";
 import { EmailField, Field, FormMessage } from "~/components/field";
-import { PasswordRules, usePasswordRules } from "~/components/password-rules";
+import { PasswordRules, preloadPasswordChecker, usePasswordRules } from "~/components/password-rules";
 import { useSite, useT } from "~/i18n/client";
 import { api } from "~/trpc/react";
 
@@ -91,6 +91,7 @@ export function SignUpView() {
           revealable
           value={password}
           onValueChange={setPassword}
+          onFocus={preloadPasswordChecker}
           autoComplete="new-password"
           error={errors.password}
           hint={<PasswordRules rules={rules} strength={strength} withMatch={false} />}
