@@ -16,6 +16,9 @@ for (const locale of ["zh-CN", "en"] as const satisfies readonly Locale[]) {
     context,
     baseURL,
   }, testInfo) => {
+    // Seven states, each shot four times with an axe run per shot, beside the other language's tour: ~90 s on
+    // two busy cores, so this tour gets the same budget as looks-at-every-page.
+    test.setTimeout(240_000);
     // The language picked with the switcher, remembered in its cookie.
     await context.addCookies([{ name: "rekey_locale", value: locale, url: baseURL! }]);
     /**
