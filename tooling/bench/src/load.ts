@@ -12,6 +12,8 @@ export interface Shot {
   /** Answer time, in ms (monotonic clock), from writing the request to the end of the answer's body. */
   ms: number;
   status: number;
+  /** The socket error's code when there was no answer (status 0), e.g. ECONNRESET. */
+  error?: string;
 }
 
 /** POSTs JSON bodies to one local port over at most `connections` keep-alive sockets. */
@@ -30,7 +32,8 @@ export class Client {
     return new Promise((resolve) => {
       const sentAt = Date.now();
       const start = process.hrtime.bigint();
-      const done = (status: number) => resolve({ sentAt, status, ms: Number(process.hrtime.bigint() - start) / 1e6 });
+      const done = (status: number, error?: string) =>
+        resolve({ sentAt, status, ms: Number(process.hrtime.bigint() - start) / 1e6, ...(error ? { error } : {}) });
       const req = request(
         {
           host: "127.0.0.1",
@@ -43,10 +46,10 @@ export class Client {
         (res) => {
           res.on("data", () => {});
           res.on("end", () => done(res.statusCode ?? 0));
-          res.on("error", () => done(0));
+          res.on("error", (e: NodeJS.ErrnoException) => done(0, e.code ?? e.message));
         },
       );
-      req.on("error", () => done(0));
+      req.on("error", (e: NodeJS.ErrnoException) => done(0, e.code ?? e.message));
       req.end(payload);
     });
   }
@@ -94,4 +97,12 @@ export function quantile(values: number[], q: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** "1999 / 2000" plus what the others got ("1 × 429, 1 × ECONNRESET"). */
+export function answered200(shots: Shot[]): string {
+  const others = new Map<string, number>();
+  for (const s of shots) if (s.status !== 200) others.set(s.error ?? String(s.status), (others.get(s.error ?? String(s.status)) ?? 0) + 1);
+  const rest = [...others].map(([what, n]) => `${n} × ${what}`).join(", ");
+  return `${shots.length - [...others.values()].reduce((a, b) => a + b, 0)} / ${shots.length}${rest ? ` (${rest})` : ""}`;
 }
