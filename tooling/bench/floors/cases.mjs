@@ -15,7 +15,8 @@ const sha256Hex = (/** @type {string} */ value) => createHash("sha256").update(v
 export const CASES = {
   // The account lookup and the queued row a reset request needs.
   async requestPasswordReset(sql, { email }) {
-    const [user] = await sql`select id from users where email = ${email}`;
+    // lower(): the app's unique indexes are on lower(email) and lower(username); a bare `email =` scans the table.
+    const [user] = await sql`select id from users where lower(email) = ${email.toLowerCase()}`;
     await sql`insert into bench_floor_outbox (recipient, user_id) values (${email}, ${user?.id ?? null})`;
     return { status: 200, body: { code: 200, msg: "ok", data: null } };
   },
@@ -41,7 +42,8 @@ export const CASES = {
     return { status: 200, body: { code: 200, msg: "ok", data: null } };
   },
   async login(sql, { account, password }) {
-    const [user] = await sql`select id, password_hash from users where email = ${account} or username = ${account}`;
+    const key = String(account).toLowerCase();
+    const [user] = await sql`select id, password_hash from users where lower(email) = ${key} or lower(username) = ${key}`;
     if (!user || !(await verify(user.password_hash, password))) return { status: 400, body: { code: 400, msg: "invalid", data: null } };
     return { status: 200, body: { code: 200, msg: "ok", data: { id: user.id } } };
   },
