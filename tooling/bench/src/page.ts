@@ -19,14 +19,17 @@ export interface PageMeasure {
   /** Whether any of those scripts came compressed from the server. */
   serverCompressed: boolean;
   files: PageScript[];
-  /** JavaScript requested after `load`, within the settle time (deferred work still costs the visitor). */
+  /** JavaScript requested after `load`, until the page was ready (deferred work still costs the visitor). */
   lateScripts: PageScript[];
 }
 
 export interface MeasureOptions {
   executablePath?: string;
-  /** How long to let the page settle after the network is idle before LCP is read. */
-  settleMs?: number;
+  /**
+   * A selector for what the page shows once it has settled (the reset page's verdict): LCP is read after it
+   * is visible and painted, since it can still become the largest paint.
+   */
+  ready?: string;
   /** A slower link and CPU than localhost's (e.g. Lighthouse's mobile: 1638 kbps, 150 ms, CPU x4). */
   throttle?: { downloadKbps: number; latencyMs: number; cpuSlowdown?: number };
 }
@@ -68,6 +71,9 @@ const READ_LCP = `new Promise((resolve) => {
   setTimeout(() => resolve(-1), 2000);
 })`;
 
+/** Resolves once the next frame has been painted (this package has no DOM types, hence a string). */
+const PAINTED = "new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted)))";
+
 /** One cold load of `url` in headless Chromium (fresh context, empty cache). */
 export async function measurePage(url: string, options: MeasureOptions = {}): Promise<PageMeasure> {
   const browser = await chromium.launch({ executablePath: options.executablePath ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
@@ -102,9 +108,11 @@ export async function measurePage(url: string, options: MeasureOptions = {}): Pr
       (beforeLoad.has(response.request()) ? early : late).push(describe(response));
     });
     await page.goto(url, { waitUntil: "load" });
-    // What renders after hydration (the reset page's verdict) can still become the LCP: wait for it.
+    // What renders after hydration (the reset page's verdict) can still become the LCP: wait for it, then for
+    // two animation frames so that it has been painted.
     await page.waitForLoadState("networkidle");
-    await page.waitForTimeout(options.settleMs ?? 1000);
+    if (options.ready) await page.locator(options.ready).first().waitFor({ state: "visible" });
+    await page.evaluate(PAINTED);
     const lcpMs = (await page.evaluate(READ_LCP)) as number;
     const files = (await Promise.all(early)).filter((file): file is PageScript => file !== null);
     const lateScripts = (await Promise.all(late)).filter((file): file is PageScript => file !== null);
