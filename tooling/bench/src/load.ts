@@ -102,7 +102,12 @@ export function quantile(values: number[], q: number): number {
 /** "1999 / 2000" plus what the others got ("1 × 429, 1 × ECONNRESET"). */
 export function answered200(shots: Shot[]): string {
   const others = new Map<string, number>();
-  for (const s of shots) if (s.status !== 200) others.set(s.error ?? String(s.status), (others.get(s.error ?? String(s.status)) ?? 0) + 1);
+  for (const { status, error } of shots) {
+    if (status === 200) continue;
+    const what = error ?? String(status);
+    others.set(what, (others.get(what) ?? 0) + 1);
+  }
+  const ok = shots.filter((s) => s.status === 200).length;
   const rest = [...others].map(([what, n]) => `${n} × ${what}`).join(", ");
-  return `${shots.length - [...others.values()].reduce((a, b) => a + b, 0)} / ${shots.length}${rest ? ` (${rest})` : ""}`;
+  return `${ok} / ${shots.length}${rest ? ` (${rest})` : ""}`;
 }
