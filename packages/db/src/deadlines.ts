@@ -240,7 +240,11 @@ function bound<T extends Sql | TransactionSql>(sql: T, scope: Scope): T {
   return new Proxy(sql, {
     get(target, key, receiver) {
       if (key === "unsafe") {
-        return (...args: Parameters<Sql["unsafe"]>) => statement(target.unsafe(...args) as Pending, scope);
+        // Named prepared statements, cached per connection: drizzle asks postgres.js for unnamed ones, and
+        // postgres.js then spends a round trip describing every statement with parameters before it can
+        // bind them (two round trips per statement; on a busy machine each one costs a context switch).
+        return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
+          statement(target.unsafe(query, params as never, { ...options, prepare: true }) as Pending, scope);
       }
       if (key === "begin" && scope.permits) {
         return (...args: unknown[]) => scope.callers!.track(transaction(target as Sql, args, scope));
