@@ -1,4 +1,4 @@
-import { auditEvents, type Executor } from "@rekey/db";
+import { auditEvents, sql, type Executor } from "@rekey/db";
 import type { RequestMeta } from "./deps";
 
 export interface AuditEntry {
@@ -15,7 +15,7 @@ export async function audit(db: Executor, at: Date, meta: Partial<RequestMeta> |
 }
 
 /** The insert {@link audit} runs, unexecuted: for a statement that writes the event with another row. */
-export function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
+function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
   return db.insert(auditEvents).values({
     at,
     event: entry.event,
@@ -26,4 +26,36 @@ export function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> |
     userAgent: meta?.userAgent?.slice(0, 512) ?? null,
     details: entry.details ?? null,
   });
+}
+
+/**
+ * {@link auditInsert} with a placeholder for each value, named `${prefix}.column`, for a statement rendered
+ * once (`reusableStatement`); {@link auditValues} fills them.
+ */
+export function auditInsertTemplate(db: Executor, prefix: string) {
+  const slot = (column: string) => sql.placeholder(`${prefix}.${column}`);
+  return db.insert(auditEvents).values({
+    at: slot("at"),
+    event: slot("event"),
+    reason: slot("reason"),
+    userId: slot("userId"),
+    subject: slot("subject"),
+    ip: slot("ip"),
+    userAgent: slot("userAgent"),
+    details: slot("details"),
+  });
+}
+
+/** The values of {@link auditInsertTemplate}'s placeholders for one event (`details` must be an object). */
+export function auditValues(at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry & { details: Record<string, unknown> }, prefix: string) {
+  return {
+    [`${prefix}.at`]: at,
+    [`${prefix}.event`]: entry.event,
+    [`${prefix}.reason`]: entry.reason ?? null,
+    [`${prefix}.userId`]: entry.userId ?? null,
+    [`${prefix}.subject`]: entry.subject ?? null,
+    [`${prefix}.ip`]: meta?.ip ?? null,
+    [`${prefix}.userAgent`]: meta?.userAgent?.slice(0, 512) ?? null,
+    [`${prefix}.details`]: entry.details,
+  };
 }

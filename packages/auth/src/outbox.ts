@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "@rekey/config";
-import { emailOutbox, sql, type Executor, type outboxKind } from "@rekey/db";
+import { emailOutbox, reusableStatement, sql, type Executor, type outboxKind } from "@rekey/db";
 import type { EMAIL_KINDS, EmailKind } from "@rekey/validators";
-import { auditInsert, type AuditEntry } from "./audit";
+import { auditInsertTemplate, auditValues, type AuditEntry } from "./audit";
 import type { AuthDeps, OutboxNotice, RequestMeta } from "./deps";
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -57,27 +57,45 @@ export async function enqueueEmail(tx: Executor, deps: Pick<AuthDeps, "config">,
   const expiresAt = deliveryDeadline(deps.config, email.kind, email.at);
   const { meta, at } = email;
   const id = randomUUID();
-  const insert = tx.insert(emailOutbox).values({
+  const row = {
     id,
     kind: email.kind,
     recipient: email.recipient,
     userId: email.userId ?? null,
     locale: meta.locale,
     payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: at.toISOString() },
-    nextAttemptAt: at,
     expiresAt,
-    createdAt: at,
-    updatedAt: at,
-  });
+    at,
+  };
   if (email.audit) {
-    // One statement, so atomic without a transaction: the row and its audit event, one round trip.
-    const event = auditInsert(tx, at, meta, { ...email.audit, details: { ...email.audit.details, outboxId: id } });
-    await tx.execute(sql`with queued as (${insert.getSQL()}) ${event.getSQL()}`);
+    const entry = { ...email.audit, details: { ...email.audit.details, outboxId: id } };
+    await queueAudited(tx, { ...row, ...auditValues(at, meta, entry, "audit") });
   } else {
-    await insert;
+    await tx.insert(emailOutbox).values({ ...row, nextAttemptAt: at, createdAt: at, updatedAt: at });
   }
   return { id, kind: email.kind, expiresAt };
 }
+
+/**
+ * The row and its audit event in ONE statement (atomic without a transaction, one round trip), rendered
+ * once: a reset request runs it every time.
+ */
+const queueAudited = reusableStatement((db) => {
+  const at = sql.placeholder("at");
+  const insert = db.insert(emailOutbox).values({
+    id: sql.placeholder("id"),
+    kind: sql.placeholder("kind"),
+    recipient: sql.placeholder("recipient"),
+    userId: sql.placeholder("userId"),
+    locale: sql.placeholder("locale"),
+    payload: sql.placeholder("payload"),
+    nextAttemptAt: at,
+    expiresAt: sql.placeholder("expiresAt"),
+    createdAt: at,
+    updatedAt: at,
+  });
+  return sql`with queued as (${insert.getSQL()}) ${auditInsertTemplate(db, "audit").getSQL()}`;
+});
 
 /**
  * After commit: wakes whatever delivers (the embedded worker, or an Inngest event). Never throws and never

@@ -1,6 +1,6 @@
 import { isIPv6 } from "node:net";
 import type { RateLimitName } from "@rekey/config";
-import { inArray, rateLimits, sql, type Executor } from "@rekey/db";
+import { inArray, rateLimits, reusableStatement, sql, type Executor } from "@rekey/db";
 import { audit } from "./audit";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
@@ -71,25 +71,44 @@ export async function hitLimits(deps: AuthDeps, hits: LimitHit[]): Promise<Count
  * is kept in the database (shared by every instance). ONE multi-row upsert; returns each counter's row.
  */
 export async function countInWindows(db: Executor, now: Date, counters: { key: string; windowSeconds: number }[]) {
-  const nowIso = now.toISOString();
+  const values: Record<string, unknown> = { now: now.toISOString() };
   // Rows are upserted (and so locked) in key order: two statements sharing counters never deadlock.
-  const values = counters
-    .map(({ key, windowSeconds }) => ({ key, count: 1, windowEndsAt: new Date(now.getTime() + windowSeconds * 1000) }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const expired = sql`${rateLimits.windowEndsAt} <= ${nowIso}::timestamptz`;
-  // The race point: the count and the check are one atomic upsert per row, so N concurrent hits see
-  // N distinct counts and exactly `max` of them stay under the limit.
-  return db
-    .insert(rateLimits)
-    .values(values)
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowEndsAt: sql`case when ${expired} then ${excluded("window_ends_at")} else ${rateLimits.windowEndsAt} end`,
-      },
-    })
-    .returning();
+  counters
+    .map(({ key, windowSeconds }) => ({ key, windowEndsAt: new Date(now.getTime() + windowSeconds * 1000) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .forEach((counter, i) => {
+      values[`key${i}`] = counter.key;
+      values[`ends${i}`] = counter.windowEndsAt;
+    });
+  const rows = await upsertFor(counters.length)<{ key: string; count: number; window_ends_at: string | Date }>(db, values);
+  return rows.map((row) => ({ key: row.key, count: Number(row.count), windowEndsAt: new Date(row.window_ends_at) }));
+}
+
+/** `countInWindows`' upsert for `n` counters, rendered once per `n` (the request path runs it every time). */
+const upserts = new Map<number, ReturnType<typeof reusableStatement>>();
+function upsertFor(n: number) {
+  let run = upserts.get(n);
+  if (!run) {
+    run = reusableStatement((db) => {
+      const expired = sql`${rateLimits.windowEndsAt} <= ${sql.placeholder("now")}::timestamptz`;
+      const rows = Array.from({ length: n }, (_, i) => ({ key: sql.placeholder(`key${i}`), count: 1, windowEndsAt: sql.placeholder(`ends${i}`) }));
+      // The race point: the count and the check are one atomic upsert per row, so N concurrent hits see
+      // N distinct counts and exactly `max` of them stay under the limit.
+      return db
+        .insert(rateLimits)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: rateLimits.key,
+          set: {
+            count: sql`case when ${expired} then 1 else ${rateLimits.count} + 1 end`,
+            windowEndsAt: sql`case when ${expired} then ${excluded("window_ends_at")} else ${rateLimits.windowEndsAt} end`,
+          },
+        })
+        .returning({ key: rateLimits.key, count: rateLimits.count, windowEndsAt: rateLimits.windowEndsAt });
+    });
+    upserts.set(n, run);
+  }
+  return run;
 }
 
 /**

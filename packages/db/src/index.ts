@@ -1,5 +1,6 @@
 export { type Database, type DatabaseHandle, type Executor, openDatabase, queryRows } from "./client";
 export { DatabaseTimeoutError } from "./deadlines";
+export { reusableStatement } from "./reusable";
 export { DatabaseUnreachableError } from "./client";
 export {
   type MailboxMessage,
