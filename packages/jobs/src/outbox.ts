@@ -1,5 +1,5 @@
 import { audit, type AuthDeps } from "@rekey/auth";
-import { and, emailOutbox, eq, isNull, lte, ne, or, safeErrorText, sql, type OutboxRow } from "@rekey/db";
+import { and, auditEvents, emailOutbox, eq, isNull, lte, ne, or, queryRows, safeErrorText, sql, users, type OutboxRow } from "@rekey/db";
 import type { RetryPlan } from "./retry";
 
 /**
@@ -118,4 +118,41 @@ export async function expireOverdue(deps: AuthDeps, limit = 500): Promise<number
   let expired = 0;
   for (const row of overdue) if (await markExpired(deps, row, "the delivery deadline passed while the row waited")) expired++;
   return expired;
+}
+
+/**
+ * Settles, in one statement, the reset requests among a claim's rows whose address has no account: each
+ * becomes `skipped` (`unknown_email`) with its `password_reset.not_sent` event, exactly as delivering it one
+ * by one would end (mintResetLink), but without three statements per row. Under load most requests can be
+ * for addresses nobody registered, and their rows must not cost the worker what a real email costs. Only
+ * rows this claim still holds and whose deadline is more than `guardMs` away (later ones end as `expired`
+ * on the usual path). Addresses are stored lowercased (validators); either spelling is looked up, so a
+ * row is never settled here while mintResetLink would find its account. Returns the settled rows' ids.
+ */
+export async function settleUnknownRecipients(deps: AuthDeps, claim: string, rows: OutboxRow[], guardMs: number): Promise<Set<string>> {
+  const ids = rows.filter((row) => row.kind === "password_reset").map((row) => row.id);
+  if (ids.length === 0) return new Set();
+  const now = deps.clock();
+  const o = emailOutbox;
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const settled = await queryRows<{ id: string }>(
+    deps.db,
+    sql`with unknown as (
+      update ${o} set status = 'skipped', last_error = 'unknown_email', updated_at = ${at}, locked_until = null, locked_by = null
+      where ${o.id} in (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )}) and ${o.lockedBy} = ${claim} and ${o.status} = 'pending'
+        and ${o.expiresAt} > ${new Date(now.getTime() + guardMs).toISOString()}::timestamptz
+        and not exists (select 1 from ${users} where lower(${users.email}) in (${o.recipient}, lower(${o.recipient})))
+      returning ${o.id} as id, ${o.recipient} as recipient, ${o.payload} as payload
+    ), audited as (
+      insert into ${auditEvents} (at, event, reason, subject, ip, user_agent, details)
+      select ${at}, 'password_reset.not_sent', 'unknown_email', recipient, payload->>'ip', payload->>'userAgent',
+        jsonb_build_object('outboxId', id)
+      from unknown
+    )
+    select id from unknown`,
+  );
+  return new Set(settled.map((row) => String(row.id)));
 }

@@ -84,6 +84,12 @@ describe.each(targets)("embedded worker on $name", (target) => {
       status: "skipped",
       lastError: "unknown_email",
     });
+    const unknownRow = rows.find((r) => r.recipient === "nobody@example.com")!;
+    const notSent = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "password_reset.not_sent"));
+    expect(notSent, "why no email went, for the operator").toMatchObject([
+      { reason: "unknown_email", subject: "nobody@example.com", ip: META.ip, userAgent: META.userAgent, details: { outboxId: unknownRow.id } },
+    ]);
+    expect(unknownRow).toMatchObject({ lockedBy: null, lockedUntil: null });
     expect(request!.idempotencyKey).toBe(row!.id);
     expect(row).toMatchObject({ status: "sent", attempts: 0, providerMessageId: server.emails[0]!.id, lockedUntil: null, lockedBy: null });
     expect(server.emails[0]).toMatchObject({ to: account!.email, subject: passwordResetSubject({ appName: "Rekey", locale: "en" }) });

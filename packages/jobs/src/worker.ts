@@ -1,8 +1,9 @@
 import type { OutboxRow } from "@rekey/db";
 import { deliverOutboxRow, type JobDeps } from "./deliver";
 import { claimDue, nextClaimableAt, releaseClaim, renewClaim } from "./lease";
+import { settleUnknownRecipients } from "./outbox";
 import { purgeExpired } from "./purge";
-import { DEFAULT_MAX_ATTEMPTS, type RetryPolicy } from "./retry";
+import { DEFAULT_MAX_ATTEMPTS, sendGuardMs, type RetryPolicy } from "./retry";
 import { directStep } from "./step";
 
 export interface WorkerOptions {
@@ -203,7 +204,18 @@ export class EmbeddedWorker {
         }
         if (claim.rows.length > 0) {
           total += claim.rows.length;
-          const batch = this.work(claim.id, claim.records).finally(() => this.batches.delete(batch));
+          const settled = await this.settleUnknown(claim.id, claim.records);
+          const rest = claim.records.filter((row) => !settled.has(row.id));
+          if (rest.length > 0 && this.halted) {
+            await releaseClaim(
+              auth.db,
+              claim.id,
+              rest.map((row) => row.id),
+            ).catch(() => {});
+            break;
+          }
+          if (rest.length === 0) continue;
+          const batch = this.work(claim.id, rest).finally(() => this.batches.delete(batch));
           this.batches.add(batch);
           continue;
         }
@@ -226,6 +238,22 @@ export class EmbeddedWorker {
     }
     // Halted: stop() waits for (or lets go of) the work in flight.
     return total;
+  }
+
+  /**
+   * A claim's reset requests for addresses without an account, settled together (see
+   * settleUnknownRecipients); with PASSWORD_RESET_NOTIFY_UNKNOWN they get an email, so none is settled.
+   */
+  private async settleUnknown(claim: string, records: OutboxRow[]): Promise<Set<string>> {
+    const { auth, transport } = this.deps;
+    if (auth.config.notifyUnknownEmail) return new Set();
+    try {
+      return await settleUnknownRecipients(auth, claim, records, sendGuardMs(transport));
+    } catch (error) {
+      // The rows take the usual path, one by one, which records what fails there.
+      auth.logger.warn({ err: error }, "could not settle reset requests for unknown addresses together");
+      return new Set();
+    }
   }
 
   private slotFreed(): Promise<void> {
