@@ -14,6 +14,8 @@ export interface Report {
   resetsUnderLoad?: { resetsPerSecond: number; resetsFailed: number; requestP99: number; verifyP99: number };
   verifyAtMillion?: LoadResult;
   page?: PageMeasure;
+  /** Why the page could not be measured. */
+  pageError?: string;
 }
 
 const n0 = (value: number | undefined) => (value === undefined || Number.isNaN(value) ? "–" : Math.round(value).toLocaleString("en-US"));
@@ -76,6 +78,7 @@ export function formatReport(report: Report): string {
       `| reset page first-load JS ≤ 100 KB gzip | ${n1(report.page.jsGzipKB)} KB in ${report.page.scripts} scripts (+${n1(report.page.lateScripts.reduce((sum, f) => sum + f.gzipBytes, 0) / 1024)} KB after load); LCP ${n0(report.page.lcpMs)} ms | ${met(report.page.jsGzipKB <= 100)} |`,
     );
   }
+  if (report.pageError) lines.push(`| reset page first-load JS ≤ 100 KB gzip | not measured: ${report.pageError} | |`);
   if (report.emailsPerSecondDuringLoad !== undefined) {
     lines.push(
       "",
