@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eq, queryRows, reusableStatement, sql, users, type DatabaseHandle } from "./index";
+import { eq, openDatabase, queryRows, reusableStatement, sql, users, type DatabaseHandle } from "./index";
 import { testDatabases } from "./testing";
 
 const targets = await testDatabases();
@@ -55,5 +55,20 @@ describe.each(targets)("reusableStatement on $name", (target) => {
     });
     expect(prepared.filter((row) => row.statement.includes(`count(*)::int`))).toHaveLength(1);
     expect(prepared.filter((row) => row.statement.includes(`"username" = $1`))).toHaveLength(1);
+  });
+
+  it.runIf(target.name === "postgres")("prepares nothing when DATABASE_URL says ?prepare=false (for a pooler that cannot keep them)", async () => {
+    const url = new URL((handle as DatabaseHandle & { url: string }).url);
+    url.searchParams.set("prepare", "false");
+    const unprepared = await openDatabase({ url: url.href, migrate: false });
+    try {
+      const prepared = await unprepared.db.transaction(async (tx) => {
+        expect(await countSince(tx, { since: "2026-01-01T00:00:00Z" })).toEqual([{ n: 2 }]);
+        return queryRows<{ statement: string }>(tx, sql`select statement from pg_prepared_statements`);
+      });
+      expect(prepared).toEqual([]);
+    } finally {
+      await unprepared.close();
+    }
   });
 });

@@ -6,7 +6,7 @@
  */
 import { address, createBenchDatabase, seedAccounts, startApp } from "./app";
 import { rotatingIp } from "./cannon";
-import { Client, openLoop, quantile } from "./load";
+import { answered200, Client, openLoop, quantile } from "./load";
 import { startProviderSink } from "./provider";
 import { seedLinks, tokenOf } from "./seed";
 
@@ -42,7 +42,7 @@ try {
   const failed = shots.filter((s) => s.status < 200 || s.status >= 300).length;
   console.info(
     [
-      `${shots.length} requests at ${RATE}/s over ${SECONDS} s; ${failed} failed; p50 ${quantile(
+      `${shots.length} requests at ${RATE}/s over ${SECONDS} s; ${failed} failed (answered 200: ${answered200(shots)}); p50 ${quantile(
         shots.map((s) => s.ms),
         0.5,
       ).toFixed(1)} ms, ` +
