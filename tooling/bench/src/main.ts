@@ -48,6 +48,9 @@ const CASES: Case[] = [
   { name: "sign-in", path: "login", perIp: 20, body: (_, i) => ({ account: address("signin", i % 1000), password: PASSWORD }) },
 ];
 
+/** BENCH_CASES=request (a prefix of case names): only those cases, and none of the extra measurements. */
+const ONLY = process.env.BENCH_CASES;
+
 async function pendingEmails(url: string): Promise<number> {
   return onDatabase(url, async (sql) => Number((await sql`select count(*)::int as n from email_outbox where status = 'pending'`)[0]!.n));
 }
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
         return result;
       });
     };
-    for (const c of CASES) {
+    for (const c of CASES.filter((each) => !ONLY || each.name.startsWith(ONLY))) {
       const results: Partial<Record<Target, LoadResult>> = {};
       for (const [target, server, prefix] of targets) {
         const warm = await run(c, target, server.port, prefix + c.path, 0, 2);
@@ -191,14 +194,16 @@ async function main(): Promise<void> {
       report.rows.push({ name: c.name, app: results.app!, next: results.next!, bare: results.bare! });
     }
     report.appPeakMiB = app.memory().peakMiB;
-    report.resetsUnderLoad = await resetsUnderLoad(app, clients);
-    report.verifyAtMillion = await verifyAtMillion(database.url, app, clients + 200_000);
-    // Opened without a token, the reset page settles on its "no token" verdict.
-    // Without a browser (Chromium not installed) the table is still worth printing.
-    report.page = await measurePage(`http://localhost:${app.port}/reset-password`, { ready: '[role="alert"]' }).catch((error: Error) => {
-      report.pageError = error.message.split("\n")[0];
-      return undefined;
-    });
+    if (!ONLY) {
+      report.resetsUnderLoad = await resetsUnderLoad(app, clients);
+      report.verifyAtMillion = await verifyAtMillion(database.url, app, clients + 200_000);
+      // Opened without a token, the reset page settles on its "no token" verdict. Without a browser
+      // (Chromium not installed) the table is still worth printing.
+      report.page = await measurePage(`http://localhost:${app.port}/reset-password`, { ready: '[role="alert"]' }).catch((error: Error) => {
+        report.pageError = error.message.split("\n")[0];
+        return undefined;
+      });
+    }
   } finally {
     for (const server of servers.reverse()) await server.stop();
     await database.drop();
