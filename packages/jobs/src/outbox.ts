@@ -1,5 +1,5 @@
 import { audit, type AuthDeps } from "@rekey/auth";
-import { and, auditEvents, emailOutbox, eq, isNull, lte, ne, or, queryRows, safeErrorText, sql, users, type OutboxRow } from "@rekey/db";
+import { and, auditEvents, emailOutbox, eq, inArray, isNull, lte, ne, or, queryRows, safeErrorText, sql, users, type OutboxRow } from "@rekey/db";
 import type { RetryPlan } from "./retry";
 
 /**
@@ -139,10 +139,7 @@ export async function settleUnknownRecipients(deps: AuthDeps, claim: string, row
     deps.db,
     sql`with unknown as (
       update ${o} set status = 'skipped', last_error = 'unknown_email', updated_at = ${at}, locked_until = null, locked_by = null
-      where ${o.id} in (${sql.join(
-        ids.map((id) => sql`${id}::uuid`),
-        sql`, `,
-      )}) and ${o.lockedBy} = ${claim} and ${o.status} = 'pending'
+      where ${inArray(o.id, ids)} and ${o.lockedBy} = ${claim} and ${o.status} = 'pending'
         and ${o.expiresAt} > ${new Date(now.getTime() + guardMs).toISOString()}::timestamptz
         and not exists (select 1 from ${users} where lower(${users.email}) in (${o.recipient}, lower(${o.recipient})))
       returning ${o.id} as id, ${o.recipient} as recipient, ${o.payload} as payload
