@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DatabaseTimeoutError, DataDirInUseError, eq, openDatabase, sql, users, type DatabaseHandle } from "./index";
+import { DatabaseTimeoutError, DataDirInUseError, eq, openDatabase, queryRows, sql, users, type DatabaseHandle } from "./index";
 import type { OpenOptions } from "./client";
 import { postgresThroughProxy, startPostgresProxy, testDatabases, type TcpProxy } from "./testing";
 
@@ -113,6 +113,20 @@ describe.runIf(postgres)("PostgreSQL through the statement deadlines", () => {
       const names = (await handle.db.select({ username: users.username }).from(users)).map((u) => u.username).sort();
       expect(names).toEqual(["kept", "nested"]);
     } finally {
+      await handle.close();
+    }
+  });
+
+  it("waits for the disk at commit unless opened with asyncCommit (the delivery thread)", async () => {
+    const handle = await postgres!.create();
+    const background = await openDatabase({ url: handle.url!, migrate: false, asyncCommit: true });
+    try {
+      const setting = async (db: DatabaseHandle["db"]) =>
+        (await queryRows<{ synchronous_commit: string }>(db, sql`show synchronous_commit`))[0]!.synchronous_commit;
+      expect(await setting(handle.db)).toBe("on");
+      expect(await setting(background.db)).toBe("off");
+    } finally {
+      await background.close();
       await handle.close();
     }
   });

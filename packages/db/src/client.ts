@@ -61,6 +61,12 @@ export interface OpenOptions {
   idleInTransactionTimeoutMs?: number;
   /** postgres.js: the longest pause between attempts to reconnect after a failed one. */
   reconnectDelayMaxMs?: number;
+  /**
+   * postgres.js: commits return before their WAL is on disk (`synchronous_commit = off`); a database crash
+   * may lose the last fraction of a second of them. Only for work that is redone when lost (the delivery
+   * thread's); any durable commit after them makes them durable too.
+   */
+  asyncCommit?: boolean;
 }
 
 /**
@@ -87,7 +93,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
   if (options.url) {
     const settings: PostgresSettings = { ...POSTGRES_DEFAULTS, ...definedOnly(options) };
     if (options.migrate) await migrateWithLock(options.url, migrationsFolder, settings.connectTimeoutMs);
-    const client = postgres(options.url, postgresOptions(settings));
+    const client = postgres(options.url, postgresOptions(settings, options.asyncCommit ?? false));
     const bounded = withDeadlines(client, { ms: settings.queryTimeoutMs, max: settings.max });
     const db = drizzlePostgres({ client: bounded.sql, schema, casing: "snake_case" }) as unknown as Database;
     const close = async () => {
@@ -202,7 +208,7 @@ function definedOnly(options: OpenOptions): Partial<Record<keyof typeof POSTGRES
  * - `idle_in_transaction_session_timeout` (server): a client cut off mid-transaction stops holding row
  *   locks (`for update` on a user) soon after, instead of when the server's TCP keepalive notices.
  */
-function postgresOptions(settings: PostgresSettings): postgres.Options<Record<string, postgres.PostgresType>> {
+function postgresOptions(settings: PostgresSettings, asyncCommit: boolean): postgres.Options<Record<string, postgres.PostgresType>> {
   const capSeconds = settings.reconnectDelayMaxMs / 1000;
   const options = {
     max: settings.max,
@@ -212,6 +218,7 @@ function postgresOptions(settings: PostgresSettings): postgres.Options<Record<st
     connection: {
       statement_timeout: settings.queryTimeoutMs,
       idle_in_transaction_session_timeout: settings.idleInTransactionTimeoutMs,
+      ...(asyncCommit ? { synchronous_commit: "off" } : {}),
     },
     // Documented in the README, missing from the 3.4.9 types.
     socket: answerWatchdog(settings.queryTimeoutMs + ANSWER_GRACE_MS),

@@ -31,7 +31,11 @@ const log =
   };
 const logger: Logger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 
-const database = await openDatabase({ url: init.config.databaseUrl, migrate: false, max: init.poolMax });
+// Commits here need not wait for the disk (and contend with the requests' commits for it): what a database
+// crash could lose is redone on its own. WAL is written in order, so a lost commit takes every later one
+// (the row's markSent, its claim) with it; the row is pending again, is claimed again, and gets the same
+// link (tokens derive from the outbox id) and the same idempotency key (the provider sends nothing twice).
+const database = await openDatabase({ url: init.config.databaseUrl, migrate: false, max: init.poolMax, asyncCommit: true });
 const auth: AuthDeps = { db: database.db, config: init.config, secret: init.secret, clock: systemClock, logger };
 const worker = new EmbeddedWorker({ auth, transport: createTransport(auth) }, init.worker);
 
