@@ -14,9 +14,9 @@ export async function audit(db: Executor, at: Date, meta: Partial<RequestMeta> |
   await auditInsert(db, at, meta, entry);
 }
 
-/** The insert {@link audit} runs, unexecuted: for a statement that writes the event with another row. */
-function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
-  return db.insert(auditEvents).values({
+/** The columns of one event. */
+function auditRow(at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
+  return {
     at,
     event: entry.event,
     reason: entry.reason ?? null,
@@ -25,37 +25,29 @@ function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> | null, 
     ip: meta?.ip ?? null,
     userAgent: meta?.userAgent?.slice(0, 512) ?? null,
     details: entry.details ?? null,
-  });
+  };
+}
+
+/** The insert {@link audit} runs. */
+function auditInsert(db: Executor, at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry) {
+  return db.insert(auditEvents).values(auditRow(at, meta, entry));
+}
+
+const AUDIT_SLOT = "audit.";
+
+/**
+ * {@link auditInsert} with a placeholder (`audit.<column>`) for each value, for a statement rendered once
+ * (`reusableStatement`); {@link auditValues} fills them.
+ */
+export function auditInsertTemplate(db: Executor) {
+  const columns = Object.keys(auditRow(new Date(0), null, { event: "" }));
+  return db.insert(auditEvents).values(Object.fromEntries(columns.map((column) => [column, sql.placeholder(AUDIT_SLOT + column)])) as never);
 }
 
 /**
- * {@link auditInsert} with a placeholder for each value, named `${prefix}.column`, for a statement rendered
- * once (`reusableStatement`); {@link auditValues} fills them.
+ * The values of {@link auditInsertTemplate}'s placeholders for one event. `details` must be an object: a
+ * placeholder goes through the jsonb encoder, which would store `null` as JSON rather than SQL NULL.
  */
-export function auditInsertTemplate(db: Executor, prefix: string) {
-  const slot = (column: string) => sql.placeholder(`${prefix}.${column}`);
-  return db.insert(auditEvents).values({
-    at: slot("at"),
-    event: slot("event"),
-    reason: slot("reason"),
-    userId: slot("userId"),
-    subject: slot("subject"),
-    ip: slot("ip"),
-    userAgent: slot("userAgent"),
-    details: slot("details"),
-  });
-}
-
-/** The values of {@link auditInsertTemplate}'s placeholders for one event (`details` must be an object). */
-export function auditValues(at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry & { details: Record<string, unknown> }, prefix: string) {
-  return {
-    [`${prefix}.at`]: at,
-    [`${prefix}.event`]: entry.event,
-    [`${prefix}.reason`]: entry.reason ?? null,
-    [`${prefix}.userId`]: entry.userId ?? null,
-    [`${prefix}.subject`]: entry.subject ?? null,
-    [`${prefix}.ip`]: meta?.ip ?? null,
-    [`${prefix}.userAgent`]: meta?.userAgent?.slice(0, 512) ?? null,
-    [`${prefix}.details`]: entry.details,
-  };
+export function auditValues(at: Date, meta: Partial<RequestMeta> | null, entry: AuditEntry & { details: Record<string, unknown> }) {
+  return Object.fromEntries(Object.entries(auditRow(at, meta, entry)).map(([column, value]) => [AUDIT_SLOT + column, value]));
 }

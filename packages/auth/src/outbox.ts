@@ -57,7 +57,7 @@ export async function enqueueEmail(tx: Executor, deps: Pick<AuthDeps, "config">,
   const expiresAt = deliveryDeadline(deps.config, email.kind, email.at);
   const { meta, at } = email;
   const id = randomUUID();
-  const row = {
+  const columns = {
     id,
     kind: email.kind,
     recipient: email.recipient,
@@ -65,13 +65,12 @@ export async function enqueueEmail(tx: Executor, deps: Pick<AuthDeps, "config">,
     locale: meta.locale,
     payload: { ip: meta.ip, userAgent: meta.userAgent?.slice(0, 512) ?? null, at: at.toISOString() },
     expiresAt,
-    at,
   };
   if (email.audit) {
     const entry = { ...email.audit, details: { ...email.audit.details, outboxId: id } };
-    await queueAudited(tx, { ...row, ...auditValues(at, meta, entry, "audit") });
+    await queueAudited(tx, { ...columns, at, ...auditValues(at, meta, entry) });
   } else {
-    await tx.insert(emailOutbox).values({ ...row, nextAttemptAt: at, createdAt: at, updatedAt: at });
+    await tx.insert(emailOutbox).values({ ...columns, nextAttemptAt: at, createdAt: at, updatedAt: at });
   }
   return { id, kind: email.kind, expiresAt };
 }
@@ -94,7 +93,7 @@ const queueAudited = reusableStatement((db) => {
     createdAt: at,
     updatedAt: at,
   });
-  return sql`with queued as (${insert.getSQL()}) ${auditInsertTemplate(db, "audit").getSQL()}`;
+  return sql`with queued as (${insert.getSQL()}) ${auditInsertTemplate(db).getSQL()}`;
 });
 
 /**
