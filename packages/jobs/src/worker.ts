@@ -197,16 +197,11 @@ export class EmbeddedWorker {
       if (free > 0 && !exhausted) {
         const { auth } = this.deps;
         const claim = await claimDue(auth.db, auth.clock(), { leaseMs: leaseSeconds * 1000, limit: Math.min(batchSize, free) });
-        if (claim.rows.length > 0 && this.halted) {
-          // Stopped while the claim was on its way: the rows go straight back, not into a lease nobody renews.
-          await releaseClaim(auth.db, claim.id, claim.rows).catch(() => {});
-          break;
-        }
         if (claim.rows.length > 0) {
-          total += claim.rows.length;
-          const settled = await this.settleUnknown(claim.id, claim.records);
+          const settled = this.halted ? new Set<string>() : await this.settleUnknown(claim.id, claim.records);
           const rest = claim.records.filter((row) => !settled.has(row.id));
           if (rest.length > 0 && this.halted) {
+            // Stopped while the claim was on its way: the rows go straight back, not into a lease nobody renews.
             await releaseClaim(
               auth.db,
               claim.id,
@@ -214,9 +209,11 @@ export class EmbeddedWorker {
             ).catch(() => {});
             break;
           }
-          if (rest.length === 0) continue;
-          const batch = this.work(claim.id, rest).finally(() => this.batches.delete(batch));
-          this.batches.add(batch);
+          total += claim.rows.length;
+          if (rest.length > 0) {
+            const batch = this.work(claim.id, rest).finally(() => this.batches.delete(batch));
+            this.batches.add(batch);
+          }
           continue;
         }
         exhausted = true; // nothing due: wait for the work in flight, or for new rows
