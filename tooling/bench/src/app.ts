@@ -22,9 +22,9 @@ export interface BenchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates an empty database next to BENCH_PG_URL's (default: the local `test` database). */
-export async function createBenchDatabase(): Promise<BenchDatabase> {
-  const name = `rekey_bench_${Date.now().toString(36)}_${process.pid}`;
+/** Creates an empty database next to BENCH_PG_URL's (default: the local `test` database); `label` tells two apart. */
+export async function createBenchDatabase(label = "app"): Promise<BenchDatabase> {
+  const name = `rekey_bench_${label}_${Date.now().toString(36)}_${process.pid}`;
   const admin = await openDatabase({ url: ADMIN_URL, migrate: false });
   await admin.db.execute(sql.raw(`create database ${name}`));
   const url = new URL(ADMIN_URL);

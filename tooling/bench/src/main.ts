@@ -1,7 +1,7 @@
 /**
  * `pnpm bench`: the built app on a real PostgreSQL beside two floors running the same statements (a bare
- * Next route handler, and bare node:http + postgres.js), loaded by autocannon one at a time, then one table
- * of figures and ratios. A script with printed figures, not a test: numbers drift between machines, ratios
+ * Next route handler, and bare node:http + postgres.js) and, for reset requests, Better Auth's published flow,
+ * loaded by autocannon one at a time, then one table of figures and ratios. A script with printed figures, not a test: numbers drift between machines, ratios
  * from one run hold. BENCHMARKS.md explains the cases.
  */
 import { spawnSync } from "node:child_process";
@@ -9,6 +9,7 @@ import { resolve } from "node:path";
 import { freePort } from "@rekey/testing";
 import { address, createBenchDatabase, REPO_ROOT, seedAccounts, startApp, startServer, type RunningApp } from "./app";
 import { argon2HashesPerSecond } from "./argon";
+import { betterAuthEnv, startBetterAuth } from "./better-auth";
 import { load, rotatingIp, type LoadResult } from "./cannon";
 import { Client, openLoop, quantile } from "./load";
 import { measurePage } from "./page";
@@ -28,7 +29,7 @@ const NEXT_BIN = resolve(BENCH_DIR, "node_modules/next/dist/bin/next");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (line: string) => console.error(`[bench] ${line}`);
 
-type Target = "app" | "next" | "bare";
+type Target = "app" | "next" | "bare" | "betterAuth";
 interface Case {
   name: string;
   path: string;
@@ -36,12 +37,15 @@ interface Case {
   perIp: number;
   /** The body of request `i` of this case on `target` (i from 0 for each case and target). */
   body: (target: Target, i: number) => unknown;
+  /** Better Auth's endpoint for the same thing, where it has one (it takes the same body). */
+  betterAuth?: string;
 }
 
+const BA_REQUEST = "/api/auth/request-password-reset";
 const CASES: Case[] = [
   // 2 per address: under captcha_soft (3), so adaptive captcha never asks.
-  { name: "request, unknown address", path: "requestPasswordReset", perIp: 2, body: (_, i) => ({ email: `nobody-${i}@bench.test` }) },
-  { name: "request, known address", path: "requestPasswordReset", perIp: 2, body: (_, i) => ({ email: address("known", i % KNOWN) }) },
+  { name: "request, unknown address", path: "requestPasswordReset", perIp: 2, body: (_, i) => ({ email: `nobody-${i}@bench.test` }), betterAuth: BA_REQUEST },
+  { name: "request, known address", path: "requestPasswordReset", perIp: 2, body: (_, i) => ({ email: address("known", i % KNOWN) }), betterAuth: BA_REQUEST },
   { name: "verify", path: "verifyResetToken", perIp: 30, body: (_, i) => ({ token: tokenOf("v", i % VERIFY_LINKS) }) },
   // Every reset spends its own link (of an account of its own).
   { name: "reset", path: "resetPassword", perIp: 30, body: (t, i) => ({ token: tokenOf(`r${t}`, i), new_password: `Bench-new-password-${i}` }) },
@@ -114,13 +118,16 @@ async function verifyAtMillion(databaseUrl: string, app: RunningApp, firstClient
 
 async function main(): Promise<void> {
   if (process.env.BENCH_SKIP_FLOOR_BUILD !== "1") {
-    log("building the Next floor (tooling/bench/floors/next)");
-    const built = spawnSync(process.execPath, [NEXT_BIN, "build", "floors/next"], {
-      cwd: BENCH_DIR,
-      stdio: "ignore",
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
-    });
-    if (built.status !== 0) throw new Error("next build floors/next failed: `pnpm --filter @rekey/bench floor:build` shows why");
+    for (const floor of ["next", "better-auth"]) {
+      log(`building tooling/bench/floors/${floor}`);
+      const built = spawnSync(process.execPath, [NEXT_BIN, "build", `floors/${floor}`], {
+        cwd: BENCH_DIR,
+        stdio: "ignore",
+        // Better Auth refuses its default secret while Next collects page data.
+        env: { ...process.env, ...betterAuthEnv("", 0) },
+      });
+      if (built.status !== 0) throw new Error(`next build floors/${floor} failed: \`pnpm --filter @rekey/bench floor:build\` shows why`);
+    }
   }
   const provider = await startProviderSink();
   const database = await createBenchDatabase();
@@ -153,6 +160,9 @@ async function main(): Promise<void> {
       await startServer({ name: "the bare floor", args: ["floors/bare.mjs"], cwd: BENCH_DIR, port: barePort, ready: "/health", env: bareEnv }),
     );
     const [, next, bare] = servers as [RunningApp, RunningApp, RunningApp];
+    log("starting Better Auth (floors/better-auth) on a database of its own");
+    const betterAuth = await startBetterAuth(BENCH_DIR, NEXT_BIN, KNOWN);
+    servers.push(betterAuth);
 
     await sleep(5_000);
     report.appIdleMiB = app.memory().rssMiB;
@@ -163,6 +173,7 @@ async function main(): Promise<void> {
       ["app", app, "/api/v1/user/"],
       ["next", next, "/floor/"],
       ["bare", bare, "/"],
+      ["betterAuth", betterAuth, ""],
     ];
     let clients = 0;
     const run = (c: Case, target: Target, port: number, path: string, from: number, seconds: number) => {
@@ -181,17 +192,19 @@ async function main(): Promise<void> {
     for (const c of CASES.filter((each) => !ONLY || each.name.startsWith(ONLY))) {
       const results: Partial<Record<Target, LoadResult>> = {};
       for (const [target, server, prefix] of targets) {
-        const warm = await run(c, target, server.port, prefix + c.path, 0, 2);
+        const path = target === "betterAuth" ? c.betterAuth : prefix + c.path;
+        if (!path) continue;
+        const warm = await run(c, target, server.port, path, 0, 2);
         log(`${c.name}: ${target}`);
         const sentBefore = provider.accepted();
-        results[target] = await run(c, target, server.port, prefix + c.path, warm.made, SECONDS);
+        results[target] = await run(c, target, server.port, path, warm.made, SECONDS);
         if (target !== "app") continue;
         if (c.name.includes("known")) report.emailsPerSecondDuringLoad = (provider.accepted() - sentBefore) / SECONDS;
         const drainFrom = provider.accepted();
         const seconds = await drain(database.url);
         if (c.name.includes("known")) report.emailsPerSecondAfterLoad = (provider.accepted() - drainFrom) / Math.max(seconds, 0.001);
       }
-      report.rows.push({ name: c.name, app: results.app!, next: results.next!, bare: results.bare! });
+      report.rows.push({ name: c.name, app: results.app!, next: results.next!, bare: results.bare!, betterAuth: results.betterAuth });
     }
     report.appPeakMiB = app.memory().peakMiB;
     if (!ONLY) {
