@@ -2,6 +2,7 @@ import type { OutboxRow } from "@rekey/db";
 import { deliverOutboxRow, type JobDeps } from "./deliver";
 import { claimDue, nextClaimableAt, releaseClaim, renewClaim } from "./lease";
 import { settleUnknownRecipients } from "./outbox";
+import { UNPACED, type Pacer } from "./pace";
 import { purgeExpired } from "./purge";
 import { DEFAULT_MAX_ATTEMPTS, sendGuardMs, type RetryPolicy } from "./retry";
 import { directStep } from "./step";
@@ -36,6 +37,8 @@ export interface WorkerOptions {
    * lands on whichever request is in flight at the tick, known address or not (no timing tell).
    */
   tickMs?: number;
+  /** Holds claims to a trickle while the answers are saturated (the delivery thread's; none by default). */
+  pacer?: Pacer;
 }
 
 const DEFAULTS: Required<WorkerOptions> = {
@@ -49,7 +52,11 @@ const DEFAULTS: Required<WorkerOptions> = {
   concurrency: 32,
   purgeEveryMs: 60 * 60 * 1000,
   tickMs: 20,
+  pacer: UNPACED,
 };
+
+/** How long a paced worker waits before it looks at its allowance again. */
+const PACE_CHECK_MS = 40;
 
 /** Never sleep less than this between rounds: a due row that SKIP LOCKED hid (another claim in progress). */
 const MIN_SLEEP_MS = 25;
@@ -196,7 +203,13 @@ export class EmbeddedWorker {
       const free = concurrency - this.busySlots;
       if (free > 0 && !exhausted) {
         const { auth } = this.deps;
-        const claim = await claimDue(auth.db, auth.clock(), { leaseMs: leaseSeconds * 1000, limit: Math.min(batchSize, free) });
+        const allowed = this.options.pacer.allowance();
+        if (allowed < 1) {
+          await new Promise((resolve) => setTimeout(resolve, PACE_CHECK_MS));
+          continue;
+        }
+        const claim = await claimDue(auth.db, auth.clock(), { leaseMs: leaseSeconds * 1000, limit: Math.min(batchSize, free, allowed) });
+        this.options.pacer.took(claim.rows.length);
         if (claim.rows.length > 0) {
           const settled = this.halted ? new Set<string>() : await this.settleUnknown(claim.id, claim.records);
           const rest = claim.records.filter((row) => !settled.has(row.id));

@@ -2,6 +2,7 @@ import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { systemClock, type AuthDeps, type Logger } from "@rekey/auth";
 import { openDatabase, summarizeError } from "@rekey/db";
+import { createPacer } from "../pace";
 import { createTransport } from "../transport";
 import { EmbeddedWorker } from "../worker";
 import type { FromThread, ThreadInit, ToThread } from "./protocol";
@@ -37,7 +38,13 @@ const logger: Logger = { debug: log("debug"), info: log("info"), warn: log("warn
 // link (tokens derive from the outbox id) and the same idempotency key (the provider sends nothing twice).
 const database = await openDatabase({ url: init.config.databaseUrl, migrate: false, max: init.poolMax, asyncCommit: true });
 const auth: AuthDeps = { db: database.db, config: init.config, secret: init.secret, clock: systemClock, logger };
-const worker = new EmbeddedWorker({ auth, transport: createTransport(auth) }, init.worker);
+// Nice 10 leaves the answers this thread's CPU, but not what its work costs elsewhere: its PostgreSQL
+// backends, the sockets it wakes, the collector. So while the host's event loop is saturated (busy 90% of
+// the last sample), claims slow to a trickle (at most 25 rows a second, as tokens of a bucket of 10): a flood
+// is answered at full speed, its email still moves, and the backlog goes out once the answers have room.
+const SATURATED = 900;
+const pacer = createPacer({ saturated: () => Atomics.load(init.hostLoad, 0) >= SATURATED, perSecond: 25, burst: 10 });
+const worker = new EmbeddedWorker({ auth, transport: createTransport(auth) }, { ...init.worker, pacer });
 
 port.on("message", (message: ToThread) => {
   if (message.type === "wake") return worker.wake();

@@ -7,7 +7,12 @@ export interface ThreadInit {
   secret: string;
   /** Connections of the thread's own pool. */
   poolMax: number;
-  worker?: Omit<WorkerOptions, "random">;
+  worker?: Omit<WorkerOptions, "random" | "pacer">;
+  /**
+   * Shared with the host: [0] its event loop's busy share over the last sample, in thousandths (the thread
+   * paces its claims by it).
+   */
+  hostLoad: Int32Array;
 }
 
 /** Host → thread. */

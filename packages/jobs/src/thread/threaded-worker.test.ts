@@ -92,6 +92,43 @@ describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
     expect(t.lines.filter((line) => line.level === "error")).toEqual([]);
   });
 
+  it("while the answering thread is saturated, email trickles out (25 a second at most), then the rest goes at once", async () => {
+    const t = await threaded();
+    const emails = Array.from({ length: 150 }, (_, i) => `flood-${i}@example.com`);
+    await createHarness(t.database.handle).createAccounts([...emails, "warm@example.com"], PASSWORD);
+    // The thread is up and sending before the flood begins.
+    await requestPasswordReset(t.deps, { email: "warm@example.com" }, META);
+    await vi.waitFor(() => expect(t.server.emails).toHaveLength(1), { timeout: 30_000, interval: 20 });
+    // This thread answers the requests: busy all the time, with a moment between slices for I/O (as under a flood).
+    let spinning = true;
+    const spin = (async () => {
+      while (spinning) {
+        const until = performance.now() + 40;
+        while (performance.now() < until);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    try {
+      // The thread sees the saturation in the next sample (every 250 ms).
+      const seen = performance.now() + 600;
+      while (performance.now() < seen) await new Promise((resolve) => setImmediate(resolve));
+      const written = performance.now();
+      await Promise.all(emails.map((email) => requestPasswordReset(t.deps, { email }, META)));
+      const hold = performance.now() + 2_000;
+      while (performance.now() < hold) await new Promise((resolve) => setImmediate(resolve));
+      const seconds = (performance.now() - written) / 1000;
+      const sent = t.server.emails.length - 1;
+      // A bucket of 10, refilled at 25 a second: the email keeps moving, but is not what the CPU is spent on.
+      expect(sent).toBeGreaterThan(0);
+      expect(sent).toBeLessThanOrEqual(10 + Math.ceil(25 * seconds));
+    } finally {
+      spinning = false;
+      await spin;
+    }
+    await vi.waitFor(() => expect(t.server.emails).toHaveLength(151), { timeout: 30_000, interval: 50 });
+    expect(new Set(t.server.emails.map((e) => e.to)).size).toBe(151);
+  });
+
   it("stop() lets a send in flight finish within its time, then the thread ends", async () => {
     const t = await threaded();
     const harness = createHarness(t.database.handle);

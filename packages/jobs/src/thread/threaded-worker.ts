@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "@rekey/auth";
+import { sampleLoadInto } from "../pace";
 import type { FromThread, ThreadInit, ToThread } from "./protocol";
 
 /** How long to wait before starting a thread again after it died (its rows come back when their leases end). */
@@ -14,6 +15,7 @@ export class ThreadedWorker {
   private thread: Worker | undefined;
   private stopping: Promise<void> | undefined;
   private restart: NodeJS.Timeout | undefined;
+  private stopSampling: (() => void) | undefined;
 
   constructor(
     private readonly entry: string,
@@ -23,6 +25,8 @@ export class ThreadedWorker {
 
   start(): void {
     if (this.thread || this.stopping) return;
+    // The thread paces its claims by how busy this (the answering) thread is.
+    this.stopSampling ??= sampleLoadInto(this.init.hostLoad, 0);
     // execArgv: none of the host's (a loader the host runs under, tsx or a test runner's, hangs the thread).
     const thread = new Worker(this.entry, { workerData: this.init, execArgv: [] });
     this.thread = thread;
@@ -51,6 +55,8 @@ export class ThreadedWorker {
    */
   stop(options: { timeoutMs?: number } = {}): Promise<void> {
     clearTimeout(this.restart);
+    this.stopSampling?.();
+    this.stopSampling = undefined;
     this.stopping ??= this.halt(options.timeoutMs ?? 5_000);
     return this.stopping;
   }
