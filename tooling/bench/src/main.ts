@@ -44,8 +44,20 @@ interface Case {
 const BA_REQUEST = "/api/auth/request-password-reset";
 const CASES: Case[] = [
   // 2 per address: under captcha_soft (3), so adaptive captcha never asks.
-  { name: "request, unknown address", path: "requestPasswordReset", perIp: 2, body: (_, i) => ({ email: `nobody-${i}@bench.test` }), betterAuth: BA_REQUEST },
-  { name: "request, known address", path: "requestPasswordReset", perIp: 2, body: (_, i) => ({ email: address("known", i % KNOWN) }), betterAuth: BA_REQUEST },
+  {
+    name: "request, unknown address",
+    path: "requestPasswordReset",
+    perIp: 2,
+    body: (_, i) => ({ email: `nobody-${i}@bench.test` }),
+    betterAuth: BA_REQUEST,
+  },
+  {
+    name: "request, known address",
+    path: "requestPasswordReset",
+    perIp: 2,
+    body: (_, i) => ({ email: address("known", i % KNOWN) }),
+    betterAuth: BA_REQUEST,
+  },
   { name: "verify", path: "verifyResetToken", perIp: 30, body: (_, i) => ({ token: tokenOf("v", i % VERIFY_LINKS) }) },
   // Every reset spends its own link (of an account of its own).
   { name: "reset", path: "resetPassword", perIp: 30, body: (t, i) => ({ token: tokenOf(`r${t}`, i), new_password: `Bench-new-password-${i}` }) },

@@ -49,7 +49,9 @@ export function formatReport(report: Report): string {
     const ba = [row("request, known address")?.betterAuth, row("request, unknown address")?.betterAuth];
     if (ba[0] && ba[1]) {
       const [knownBa, unknownBa] = [known.rps / ba[0].rps, unknown.rps / ba[1].rps];
-      lines.push(`| request (limits on) ≥ 3× Better Auth | ${x2(knownBa)} known, ${x2(unknownBa)} unknown | ${met(Math.min(knownBa, unknownBa) >= 3)} |`);
+      lines.push(
+        `| request (limits on) ≥ 3× Better Auth | ${x2(knownBa)} known, ${x2(unknownBa)} unknown | ${met(Math.min(knownBa, unknownBa) >= 3)} |`,
+      );
     }
     const gap = Math.abs(known.rps - unknown.rps) / Math.max(known.rps, unknown.rps);
     lines.push(`| known and unknown within 10% | ${(gap * 100).toFixed(1)}% apart | ${met(gap <= 0.1)} |`);
