@@ -40,7 +40,7 @@ export async function startBetterAuth(benchDir: string, nextBin: string, known: 
         insert into account (id, "accountId", "providerId", "userId", password, "createdAt", "updatedAt")
         select 'a' || i, 'u' || i, 'credential', 'u' || i, 'not-a-real-hash', now(), now()
         from generate_series(0, ${known - 1}::int) i`;
-      await sql`analyze`;
+      await sql`vacuum analyze`;
     });
     const server = await startServer({
       name: "Better Auth",
