@@ -55,9 +55,9 @@ export function createJobs(auth: AuthDeps, options: JobsOptions = {}): Jobs {
   }
   const entry = options.threadEntry ?? auth.config.paths.deliveryThread;
   if (entry && !auth.config.embedded && !options.transport) {
-    const { random: _random, pacer: _pacer, ...workerOptions } = options.worker ?? {};
-    const hostLoad = new Int32Array(new SharedArrayBuffer(4));
-    const init = { config: auth.config, secret: auth.secret, poolMax: options.threadPoolMax ?? 10, worker: workerOptions, hostLoad };
+    const { random: _random, pacer: _pacer, onTick: _onTick, ...workerOptions } = options.worker ?? {};
+    const signals = new Int32Array(new SharedArrayBuffer(8));
+    const init = { config: auth.config, secret: auth.secret, poolMax: options.threadPoolMax ?? 10, worker: workerOptions, signals };
     const thread = new ThreadedWorker(entry, init, auth.logger);
     return { mode: "embedded", deps, thread, dispatch: () => thread.wake() };
   }

@@ -39,6 +39,8 @@ export interface WorkerOptions {
   tickMs?: number;
   /** Holds claims to a trickle while the answers are saturated (the delivery thread's; none by default). */
   pacer?: Pacer;
+  /** Called on each tick before it looks for rows (the delivery thread re-arms its host's wake signal). */
+  onTick?: () => void;
 }
 
 const DEFAULTS: Required<WorkerOptions> = {
@@ -53,6 +55,7 @@ const DEFAULTS: Required<WorkerOptions> = {
   purgeEveryMs: 60 * 60 * 1000,
   tickMs: 20,
   pacer: UNPACED,
+  onTick: () => {},
 };
 
 /** How long a paced worker waits before it looks at its allowance again. */
@@ -138,6 +141,7 @@ export class EmbeddedWorker {
     this.tick = setTimeout(
       () => {
         this.tick = undefined;
+        this.options.onTick();
         this.round();
       },
       tickMs > 0 ? tickMs - (Date.now() % tickMs) : 0,

@@ -5,7 +5,7 @@ import { openDatabase, summarizeError } from "@rekey/db";
 import { createPacer } from "../pace";
 import { createTransport } from "../transport";
 import { EmbeddedWorker } from "../worker";
-import type { FromThread, ThreadInit, ToThread } from "./protocol";
+import { SIGNAL, type FromThread, type ThreadInit, type ToThread } from "./protocol";
 
 // The body of the delivery thread: the embedded worker with its own event loop and its own connections,
 // so minting, rendering and sending never take turns with the answers on the main thread.
@@ -43,8 +43,9 @@ const auth: AuthDeps = { db: database.db, config: init.config, secret: init.secr
 // the last sample), claims slow to a trickle (at most 25 rows a second, as tokens of a bucket of 10): a flood
 // is answered at full speed, its email still moves, and the backlog goes out once the answers have room.
 const SATURATED = 900;
-const pacer = createPacer({ saturated: () => Atomics.load(init.hostLoad, 0) >= SATURATED, perSecond: 25, burst: 10 });
-const worker = new EmbeddedWorker({ auth, transport: createTransport(auth) }, { ...init.worker, pacer });
+const pacer = createPacer({ saturated: () => Atomics.load(init.signals, SIGNAL.hostLoad) >= SATURATED, perSecond: 25, burst: 10 });
+const onTick = () => Atomics.store(init.signals, SIGNAL.wakePending, 0);
+const worker = new EmbeddedWorker({ auth, transport: createTransport(auth) }, { ...init.worker, pacer, onTick });
 
 port.on("message", (message: ToThread) => {
   if (message.type === "wake") return worker.wake();

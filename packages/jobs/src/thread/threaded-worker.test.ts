@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { startCaptureServer, type CaptureServer } from "../testing/capture-server";
 import { createHarness, META, openTestDatabase, TEST_SECRET, type TestDatabase } from "../testing";
 import { createJobs, type Jobs } from "../setup";
+import type { WorkerOptions } from "../worker";
 
 const ENTRY = join(import.meta.dirname, "entry.mjs");
 const postgres = (await testDatabases()).find((target) => target.name === "postgres");
@@ -29,7 +30,7 @@ interface Threaded {
 }
 
 /** The app's wiring on PostgreSQL with a thread entry: delivery runs in its own thread, Resend is the capture server. */
-async function threaded(entry = ENTRY): Promise<Threaded> {
+async function threaded(entry = ENTRY, worker?: WorkerOptions): Promise<Threaded> {
   const server = await startCaptureServer();
   open.push(server);
   const database = await openTestDatabase(postgres!);
@@ -48,7 +49,7 @@ async function threaded(entry = ENTRY): Promise<Threaded> {
   const record = (level: string) => (_fields: object, message?: string) => void lines.push({ level, message });
   const logger = { debug: record("debug"), info: record("info"), warn: record("warn"), error: record("error") };
   const deps: AuthDeps = { db: database.handle.db, config, secret: TEST_SECRET, clock: systemClock, logger };
-  const jobs = createJobs(deps, { threadEntry: entry, threadPoolMax: 2 });
+  const jobs = createJobs(deps, { threadEntry: entry, threadPoolMax: 2, worker });
   deps.onOutbox = jobs.dispatch;
   jobs.thread?.start();
   open.push({ close: () => jobs.thread?.stop({ timeoutMs: 1_000 }) ?? Promise.resolve() });
@@ -92,6 +93,19 @@ describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
     expect(t.lines.filter((line) => line.level === "error")).toEqual([]);
   });
 
+  it("every request wakes the thread: none waits for the next poll, in a burst or one by one", async () => {
+    // A lost wake would leave its row to a poll a minute away.
+    const t = await threaded(ENTRY, { pollMs: 60_000 });
+    const emails = Array.from({ length: 30 }, (_, i) => `wake-${i}@example.com`);
+    await createHarness(t.database.handle).createAccounts(emails, PASSWORD);
+    await Promise.all(emails.slice(0, 20).map((email) => requestPasswordReset(t.deps, { email }, META)));
+    await vi.waitFor(() => expect(t.server.emails).toHaveLength(20), { timeout: 15_000, interval: 20 });
+    for (const [i, email] of emails.slice(20).entries()) {
+      await requestPasswordReset(t.deps, { email }, META);
+      await vi.waitFor(() => expect(t.server.emails).toHaveLength(21 + i), { timeout: 15_000, interval: 5 });
+    }
+  });
+
   it("while the answering thread is saturated, email trickles out (25 a second at most), then the rest goes at once", async () => {
     const t = await threaded();
     const emails = Array.from({ length: 150 }, (_, i) => `flood-${i}@example.com`);
@@ -127,6 +141,22 @@ describe.skipIf(!postgres)("the delivery thread (PostgreSQL)", () => {
     }
     await vi.waitFor(() => expect(t.server.emails).toHaveLength(151), { timeout: 30_000, interval: 50 });
     expect(new Set(t.server.emails.map((e) => e.to)).size).toBe(151);
+  });
+
+  it("a thread that dies is started again, and sends what was asked while it was down and after", async () => {
+    const t = await threaded();
+    await createHarness(t.database.handle).createAccounts(["di@example.com", "ed@example.com", "fa@example.com"], PASSWORD);
+    await requestPasswordReset(t.deps, { email: "di@example.com" }, META);
+    await vi.waitFor(() => expect(t.server.emails).toHaveLength(1), { timeout: 30_000, interval: 20 });
+
+    // Killed from outside, as a fatal error in the thread would end it.
+    await (t.jobs.thread as unknown as { thread: { terminate(): Promise<number> } }).thread.terminate();
+    await requestPasswordReset(t.deps, { email: "ed@example.com" }, META);
+    await vi.waitFor(() => expect(t.server.emails.map((e) => e.to)).toContain("ed@example.com"), { timeout: 30_000, interval: 20 });
+    await requestPasswordReset(t.deps, { email: "fa@example.com" }, META);
+    await vi.waitFor(() => expect(t.server.emails.map((e) => e.to)).toContain("fa@example.com"), { timeout: 30_000, interval: 20 });
+    expect(t.server.emails).toHaveLength(3);
+    expect(t.lines).toContainEqual({ level: "error", message: "delivery thread exited; starting it again" });
   });
 
   it("stop() lets a send in flight finish within its time, then the thread ends", async () => {

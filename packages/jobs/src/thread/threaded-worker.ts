@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "@rekey/auth";
 import { sampleLoadInto } from "../pace";
-import type { FromThread, ThreadInit, ToThread } from "./protocol";
+import { SIGNAL, type FromThread, type ThreadInit, type ToThread } from "./protocol";
 
 /** How long to wait before starting a thread again after it died (its rows come back when their leases end). */
 const RESTART_DELAY_MS = 1_000;
@@ -26,7 +26,9 @@ export class ThreadedWorker {
   start(): void {
     if (this.thread || this.stopping) return;
     // The thread paces its claims by how busy this (the answering) thread is.
-    this.stopSampling ??= sampleLoadInto(this.init.hostLoad, 0);
+    this.stopSampling ??= sampleLoadInto(this.init.signals, SIGNAL.hostLoad);
+    // A thread that died may have left a wake unanswered; the new one looks for due rows when it starts.
+    Atomics.store(this.init.signals, SIGNAL.wakePending, 0);
     // execArgv: none of the host's (a loader the host runs under, tsx or a test runner's, hangs the thread).
     const thread = new Worker(this.entry, { workerData: this.init, execArgv: [] });
     this.thread = thread;
@@ -44,9 +46,11 @@ export class ThreadedWorker {
     });
   }
 
-  /** New rows were written. */
+  /** New rows were written (committed). */
   wake(): void {
-    this.thread?.postMessage({ type: "wake" } satisfies ToThread);
+    // Only the first wake since the thread's last tick is posted: the rows of the others are committed before
+    // that tick re-arms the signal, and the tick's claim comes after it, so it sees them.
+    if (Atomics.exchange(this.init.signals, SIGNAL.wakePending, 1) === 0) this.thread?.postMessage({ type: "wake" } satisfies ToThread);
   }
 
   /**
