@@ -1,5 +1,5 @@
 import { requestPasswordReset, resetPassword, sha256Hex, verifyResetToken, type RequestMeta } from "@rekey/auth";
-import { auditEvents, eq, mailboxMessages, passwordResetTokens, users } from "@rekey/db";
+import { auditEvents, emailOutbox, eq, mailboxMessages, passwordResetTokens, users } from "@rekey/db";
 import { testDatabases } from "@rekey/db/testing";
 import { passwordChangedSubject, passwordResetSubject } from "@rekey/email";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -254,6 +254,49 @@ describe.each(targets)("embedded worker on $name", (target) => {
     expect(elapsed).toBeLessThan(1_000);
     expect(server.emails[0]!.to).toBe("uma@example.com");
     await vi.waitFor(async () => expect((await rowsOf(h))[0]!.status).toBe("sent"), { timeout: 1_000, interval: 5 });
+  });
+
+  it("a row that turns up while a claim is under way is sent at once, not after the sends in flight", async () => {
+    // The wake for a row committed after a claim's snapshot arrives while that claim runs, when no drain is
+    // waiting to be nudged. Staged with the clock: bob's row exists but is not due until the empty claim
+    // returns, and its wake lands then.
+    let stage: (() => void) | undefined;
+    const pacer = { allowance: () => Infinity, took: (rows: number) => (rows === 0 ? stage?.() : undefined) };
+    const { server, h } = await setup({ worker: { pollMs: 60_000, pacer } }, 4_000);
+    await h.createAccounts(["ann@example.com", "bob@example.com"], OLD_PASSWORD);
+    await requestPasswordReset(h.deps, { email: "bob@example.com" }, META);
+    await h.db.update(emailOutbox).set({ nextAttemptAt: new Date(h.clock().getTime() + 5_000) });
+    await requestPasswordReset(h.deps, { email: "ann@example.com" }, META);
+    server.script("hang"); // ann's send stays in flight for 4 s
+    const worker = h.jobs.worker!;
+    stage = () => {
+      stage = undefined;
+      h.clock.advance(6); // less than the lease on ann's row
+      // What the host's wake does on the worker's tick (`wake()` would only get there on the next one).
+      worker["round"]();
+    };
+    worker.start();
+    await vi.waitFor(() => expect(server.emails.map((e) => e.to)).toEqual(["bob@example.com"]), { timeout: 2_000, interval: 10 });
+    expect(server.requests.map((r) => r.answer)).toEqual(["hang", 200]);
+  });
+
+  it("a row that turns up during a round that fails is sent at once, not at the next poll", async () => {
+    let stage: (() => void) | undefined;
+    const pacer = { allowance: () => Infinity, took: (rows: number) => (rows === 0 ? stage?.() : undefined) };
+    const { server, h } = await setup({ worker: { pollMs: 60_000, pacer } });
+    await h.createAccounts(["cat@example.com"], OLD_PASSWORD);
+    await requestPasswordReset(h.deps, { email: "cat@example.com" }, META);
+    await h.db.update(emailOutbox).set({ nextAttemptAt: new Date(h.clock().getTime() + 5_000) });
+    const worker = h.jobs.worker!;
+    stage = () => {
+      stage = undefined;
+      h.clock.advance(6);
+      worker["round"]();
+      throw new Error("the database went away mid-round"); // the round fails after the wake was counted
+    };
+    worker.start();
+    await vi.waitFor(() => expect(server.emails.map((e) => e.to)).toEqual(["cat@example.com"]), { timeout: 2_000, interval: 10 });
+    expect(watch.lines.some((line) => line.includes("outbox worker round failed"))).toBe(true);
   });
 
   it("with the real clock, a retry a second later is made a second later, not at the next poll", async () => {

@@ -89,6 +89,8 @@ export class EmbeddedWorker {
   private busySlots = 0;
   /** Resolves a drain() waiting for a free slot or for all work to end, when new rows were written. */
   private nudge: (() => void) | undefined;
+  /** Wake-ups during a round; a claim that finds nothing only ends the drain if none came while it ran. */
+  private wakes = 0;
 
   constructor(
     private readonly deps: JobDeps,
@@ -152,6 +154,7 @@ export class EmbeddedWorker {
     if (this.stopped) return;
     if (this.running) {
       this.again = true;
+      this.wakes++;
       this.nudge?.();
       return;
     }
@@ -174,7 +177,8 @@ export class EmbeddedWorker {
         }
       } catch (error) {
         this.deps.auth.logger.error({ err: error }, "outbox worker round failed");
-        return this.options.pollMs;
+        // A row committed during the failed round still gets a prompt retry, not the poll's.
+        return this.again ? MIN_SLEEP_MS : this.options.pollMs;
       }
       if (this.stopped) return this.options.pollMs;
       const sleepMs = await this.untilNextDue();
@@ -212,6 +216,7 @@ export class EmbeddedWorker {
           await new Promise((resolve) => setTimeout(resolve, PACE_CHECK_MS));
           continue;
         }
+        const wakesBefore = this.wakes;
         const claim = await claimDue(auth.db, auth.clock(), { leaseMs: leaseSeconds * 1000, limit: Math.min(batchSize, free, allowed) });
         this.options.pacer.took(claim.rows.length);
         if (claim.rows.length > 0) {
@@ -233,6 +238,9 @@ export class EmbeddedWorker {
           }
           continue;
         }
+        // A row committed while the claim ran may not be in its snapshot, and its wake found no drain waiting
+        // to nudge: claim again rather than wait for the slowest send in flight.
+        if (this.wakes !== wakesBefore) continue;
         exhausted = true; // nothing due: wait for the work in flight, or for new rows
       }
       if (this.batches.size === 0) break;

@@ -25,13 +25,13 @@ export class ThreadedWorker {
 
   start(): void {
     if (this.thread || this.stopping) return;
-    // The thread paces its claims by how busy this (the answering) thread is.
-    this.stopSampling ??= sampleLoadInto(this.init.signals, SIGNAL.hostLoad);
     // A thread that died may have left a wake unanswered; the new one looks for due rows when it starts.
     Atomics.store(this.init.signals, SIGNAL.wakePending, 0);
     // execArgv: none of the host's (a loader the host runs under, tsx or a test runner's, hangs the thread).
     const thread = new Worker(this.entry, { workerData: this.init, execArgv: [] });
     this.thread = thread;
+    // The thread paces its claims by how busy this (the answering) thread is.
+    this.stopSampling ??= sampleLoadInto(this.init.signals, SIGNAL.hostLoad);
     thread.on("message", (message: FromThread) => {
       if (message.type === "log") this.logger[message.level](message.fields, message.message);
     });
