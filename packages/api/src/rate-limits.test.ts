@@ -103,7 +103,9 @@ describe.each(targets)("small limits on $name", (target) => {
       domainCode: "RATE_LIMITED",
     });
     await expect(callerFor(t.runtime, { ip: nextIp() }).auth.passwordReset.verify({ token })).resolves.toMatchObject({ valid: true });
-    expect((await auditRows(t.runtime, "rate_limit.hit", "token_ip")).filter((row) => row.ip === ip)).toHaveLength(2);
+    // One event for the client's refusals in this window: the instance refuses it again from memory, so a
+    // flood from one address neither reaches the database nor fills the audit log.
+    expect((await auditRows(t.runtime, "rate_limit.hit", "token_ip")).filter((row) => row.ip === ip)).toHaveLength(1);
 
     t.clock.advance(60);
     await expect(caller().auth.passwordReset.reset({ token, new_password: "Fresh-Pass-1234" })).resolves.toBeNull();

@@ -1,6 +1,7 @@
 import type { Config } from "@rekey/config";
 import type { Database } from "@rekey/db";
 import type { EmailKind, Locale } from "@rekey/validators";
+import type { RefusalMemo } from "./refusal-memo";
 import type { Clock } from "./time";
 
 export interface Logger {
@@ -23,6 +24,8 @@ export interface AuthDeps {
    * `notifyOutbox` (outbox.ts), after `enqueueEmail` wrote the rows. Must not block.
    */
   onOutbox?: (rows: OutboxNotice[]) => void;
+  /** Clients this process has refused until their window ends (see RefusalMemo); none: every hit is counted. */
+  refusals?: RefusalMemo;
   /** Proof of work per captcha challenge; `CAPTCHA_WORK` unless a test asks for less. */
   captchaWork?: CaptchaWork;
 }

@@ -4,6 +4,7 @@ export { audit } from "./audit";
 export { ensureDemoAccount } from "./demo-account";
 export { type AuthDeps, type CaptchaWork, type Logger, type OutboxNotice, type RequestMeta } from "./deps";
 export { AuthError } from "./errors";
+export { RefusalMemo } from "./refusal-memo";
 export { maskEmail } from "./mask";
 export { mintResetLink } from "./mint-reset-link";
 export { hashPassword } from "./password";

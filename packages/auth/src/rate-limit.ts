@@ -139,25 +139,37 @@ export async function giveBackLimits(deps: AuthDeps, hits: CountedHit[], clear: 
     });
 }
 
-/**
- * Counts one hit against `name` for `subject` in a fixed window kept in the database, so every app
- * instance on the database shares it. One atomic upsert: concurrent hits never lose a count.
- */
-async function hitLimit(deps: AuthDeps, name: RateLimitName, subject: string): Promise<LimitState> {
-  const [hit] = await hitLimits(deps, [{ name, subject }]);
-  return { limited: hit!.limited, retryAfter: hit!.retryAfter };
-}
-
 /** After a counted hit: limited once the count is past the rule's max. */
 function state(row: { count: number; windowEndsAt: Date } | undefined, max: number, now: Date): LimitState {
   if (!row || row.windowEndsAt.getTime() <= now.getTime()) return OPEN;
   return { limited: row.count > max, retryAfter: Math.max(1, Math.ceil((row.windowEndsAt.getTime() - now.getTime()) / 1000)) };
 }
 
-/** Hits a limit and, past it, records the event and throws RATE_LIMITED with the wait. */
-export async function enforceLimit(deps: AuthDeps, meta: RequestMeta, name: RateLimitName, subject: string, hit = hitLimit): Promise<void> {
-  const result = await hit(deps, name, subject);
-  if (!result.limited) return;
+/**
+ * Seconds to wait when this process already refused `name` for `subject` in a window still running: the
+ * caller refuses again without counting (nothing changes for a client past its limit until the window ends).
+ */
+export function refusedEarlier(deps: AuthDeps, name: RateLimitName, subject: string): number | null {
+  if (!deps.config.rateLimits.enabled || !deps.refusals) return null;
+  return deps.refusals.retryAfter(keyOf({ name, subject }), deps.clock());
+}
+
+/** Remembers a refused hit until its window ends (see RefusalMemo). */
+export function rememberRefusal(deps: AuthDeps, hit: CountedHit): void {
+  if (hit.limited && hit.windowEndsAt) deps.refusals?.remember(keyOf(hit), hit.windowEndsAt, deps.clock());
+}
+
+/**
+ * Hits a limit (one atomic upsert on a counter shared by every instance) and, past it, records the event
+ * and throws RATE_LIMITED with the wait. A client this process already refused in the same window is
+ * refused again at once: no count, no event.
+ */
+export async function enforceLimit(deps: AuthDeps, meta: RequestMeta, name: RateLimitName, subject: string): Promise<void> {
+  const remembered = refusedEarlier(deps, name, subject);
+  if (remembered !== null) throw new AuthError("RATE_LIMITED", {}, remembered);
+  const [hit] = await hitLimits(deps, [{ name, subject }]);
+  if (!hit!.limited) return;
+  rememberRefusal(deps, hit!);
   await audit(deps.db, deps.clock(), meta, { event: "rate_limit.hit", reason: name, subject });
-  throw new AuthError("RATE_LIMITED", {}, result.retryAfter);
+  throw new AuthError("RATE_LIMITED", {}, hit!.retryAfter);
 }

@@ -3,7 +3,7 @@ import { verifyCaptcha } from "./captcha";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 import { deliveryDeadline, enqueueEmail, notifyOutbox } from "./outbox";
-import { giveBackLimits, hitLimits, ipSubject } from "./rate-limit";
+import { giveBackLimits, hitLimits, ipSubject, refusedEarlier, rememberRefusal } from "./rate-limit";
 import { findUserByEmail } from "./users";
 
 export interface RequestPasswordResetResult {
@@ -30,6 +30,9 @@ export async function requestPasswordReset(
   captchaPolicy: CaptchaPolicy = "off",
 ): Promise<RequestPasswordResetResult> {
   const { config, db } = deps;
+  // Past the per-IP limit already (this process refused it in this window): refused again, nothing counted.
+  const remembered = refusedEarlier(deps, "reset_ip", ipSubject(meta.ip));
+  if (remembered !== null) throw new AuthError("RATE_LIMITED", {}, remembered);
   // Every counter of this request in one statement; the ones a refused request should not spend are given
   // back (refusals are rare, requests are not).
   const hits = await hitLimits(deps, [
@@ -45,6 +48,7 @@ export async function requestPasswordReset(
     throw error;
   };
   if (byIp.limited) {
+    rememberRefusal(deps, byIp);
     await refuse(new AuthError("RATE_LIMITED", {}, byIp.retryAfter), { event: "rate_limit.hit", reason: "reset_ip", subject: ipSubject(meta.ip) });
   }
   const needsCaptcha = captchaPolicy === "required" || (soft?.limited ?? false);

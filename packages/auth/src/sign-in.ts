@@ -3,7 +3,7 @@ import { verifyCaptcha } from "./captcha";
 import type { AuthDeps, RequestMeta } from "./deps";
 import { AuthError } from "./errors";
 import { decoyPasswordHash, verifyPassword } from "./password";
-import { giveBackLimits, hitLimits, ipSubject, type CountedHit } from "./rate-limit";
+import { giveBackLimits, hitLimits, ipSubject, refusedEarlier, rememberRefusal, type CountedHit } from "./rate-limit";
 import { createSession, type SessionKind } from "./sessions";
 import { findUserByAccount } from "./users";
 import type { User } from "@rekey/db";
@@ -39,6 +39,9 @@ export async function signIn(
   // The resolved id, so an account's email and its username are one account.
   const accountKey = user ? `user:${user.id}` : `account:${account}`;
   const ip = ipSubject(meta.ip);
+  // Refused already in a window still running (here): refused again with no count and no password check.
+  const remembered = [refusedEarlier(deps, "signin_account_ip", `${accountKey}|${ip}`), refusedEarlier(deps, "signin_ip", ip)];
+  if (remembered.some((left) => left !== null)) throw new AuthError("RATE_LIMITED", {}, Math.max(...remembered.map((left) => left ?? 0)));
 
   // The race point: the attempt is counted, atomically, before the password is checked, so parallel
   // guesses cannot all slip past a check-then-count.
@@ -51,6 +54,7 @@ export async function signIn(
   const now = deps.clock();
   const blocked = [perAccountIp, perIp].filter((hit) => hit.limited);
   if (blocked.length > 0) {
+    for (const hit of blocked) rememberRefusal(deps, hit);
     await giveBackLimits(deps, hits);
     const retryAfter = Math.max(...blocked.map((hit) => hit.retryAfter));
     await audit(db, now, meta, { event: "rate_limit.hit", reason: blocked[0]!.name, userId: user?.id, subject: account });

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureDemoAccount, systemClock, type AuthDeps, type CaptchaWork, type Clock, type Logger } from "@rekey/auth";
+import { ensureDemoAccount, RefusalMemo, systemClock, type AuthDeps, type CaptchaWork, type Clock, type Logger } from "@rekey/auth";
 import { loadConfig, type Config } from "@rekey/config";
 import { openDatabase, type DatabaseHandle } from "@rekey/db";
 import type { Transport } from "@rekey/email";
@@ -63,7 +63,15 @@ export async function createRuntime(options: RuntimeOptions = {}): Promise<Runti
       migrationsDir: config.paths.migrationsDir,
       pgliteInitScript: config.paths.pgliteInit,
     }));
-  const deps: AuthDeps = { db: database.db, config, secret, clock: options.clock ?? systemClock, logger, captchaWork: options.captchaWork };
+  const deps: AuthDeps = {
+    db: database.db,
+    config,
+    secret,
+    clock: options.clock ?? systemClock,
+    logger,
+    captchaWork: options.captchaWork,
+    refusals: new RefusalMemo(),
+  };
   const jobs = createJobs(deps, { transport: options.transport, worker: options.worker });
   // PGlite behind its data-directory lock: claims left in it are a dead process's; free them now.
   if (config.embedded && !options.database) {
