@@ -223,6 +223,23 @@ async function main(): Promise<void> {
       }
       report.rows.push({ name: c.name, app: results.app!, next: results.next!, bare: results.bare!, betterAuth: results.betterAuth });
     }
+    if (!ONLY || "request".startsWith(ONLY) || ONLY.startsWith("request")) {
+      // One address (outside rotatingIp's range), as a single abusive client or a load tool without
+      // forwarded addresses sends them: past its limit at once, so this measures refusals.
+      log("one client past its limit: app, betterAuth");
+      const fromOne = (port: number, path: string) =>
+        load({
+          port,
+          path,
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          make: (i) => ({ body: { email: `nobody-one-${i}@bench.test` }, ip: "192.0.2.1" }),
+        });
+      report.oneClient = {
+        app: await fromOne(app.port, "/api/v1/user/requestPasswordReset"),
+        betterAuth: await fromOne(betterAuth.port, BA_REQUEST),
+      };
+    }
     report.appPeakMiB = app.memory().peakMiB;
     if (!ONLY) {
       report.resetsUnderLoad = await resetsUnderLoad(app, clients);

@@ -13,6 +13,8 @@ export interface Report {
   emailsPerSecondAfterLoad?: number;
   resetsUnderLoad?: { resetsPerSecond: number; resetsFailed: number; requestP99: number; verifyP99: number };
   verifyAtMillion?: LoadResult;
+  /** Reset requests from one address, past its limit within the first second: how fast refusals go. */
+  oneClient?: { app: LoadResult; betterAuth?: LoadResult };
   page?: PageMeasure;
   /** Why the page could not be measured. */
   pageError?: string;
@@ -90,6 +92,15 @@ export function formatReport(report: Report): string {
     lines.push(
       "",
       `Email worker: ${n1(report.emailsPerSecondDuringLoad)} emails/s reached the provider during the known-address run, ${n1(report.emailsPerSecondAfterLoad)}/s once it stopped.`,
+    );
+  }
+  if (report.oneClient) {
+    const { app, betterAuth: ba } = report.oneClient;
+    const refused = (result: LoadResult) => result.statuses["429"] ?? 0;
+    lines.push(
+      "",
+      `One client past its limit (reset requests from one address, 32 connections): Rekey ${n0(app.rps)} answers/s, p99 ${n1(app.p99)} ms, ${n0(refused(app))} of ${n0(app.total)} refused with 429` +
+        (ba ? `; Better Auth ${n0(ba.rps)}/s, p99 ${n1(ba.p99)} ms, ${n0(refused(ba))} of ${n0(ba.total)} refused.` : "."),
     );
   }
   return lines.join("\n");
