@@ -55,8 +55,13 @@ export function formatReport(report: Report): string {
         `| request (limits on) ≥ 3× Better Auth | ${x2(knownBa)} known, ${x2(unknownBa)} unknown | ${met(Math.min(knownBa, unknownBa) >= 3)} |`,
       );
     }
-    const gap = Math.abs(known.rps - unknown.rps) / Math.max(known.rps, unknown.rps);
-    lines.push(`| known and unknown within 10% | ${(gap * 100).toFixed(1)}% apart | ${met(gap <= 0.1)} |`);
+    const apart = (a: number, b: number) => Math.abs(a - b) / Math.max(a, b);
+    const gap = apart(known.rps, unknown.rps);
+    // The Next floor's two cases run the same statements: how far apart they come out is this run's noise.
+    const floorGap = apart(row("request, known address")!.next.rps, row("request, unknown address")!.next.rps);
+    lines.push(
+      `| known and unknown within 10% | ${(gap * 100).toFixed(1)}% apart (the Next floor's two: ${(floorGap * 100).toFixed(1)}%) | ${met(gap <= 0.1)} |`,
+    );
   }
   if (verify)
     lines.push(`| verify ≥ 0.85× the Next floor | ${x2(verify.app.rps / verify.next.rps)} | ${met(verify.app.rps >= 0.85 * verify.next.rps)} |`);
